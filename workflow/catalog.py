@@ -1,0 +1,241 @@
+"""gettext catalogues: read, merge, measure and write PO files with polib.
+
+One catalogue per article per target language,
+``locales/<lang>/LC_MESSAGES/<slug>.po``.  Merging follows ``msgmerge``: an
+unchanged sentence keeps its translation and review state; a changed sentence
+gets the closest old translation, marked fuzzy, with the old msgid kept as
+``#| msgid``; a removed sentence becomes obsolete (``#~``) so its translation
+is not lost.  Writes are atomic and skipped when nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from rapidfuzz import fuzz, process
+
+from workflow import __version__
+from workflow.errors import CatalogError
+from workflow.fsutil import write_if_changed
+from workflow.languages import Language
+from workflow.segment import Segment
+
+#: Below this similarity (0-100) an old translation is not offered for a new sentence.
+FUZZY_CUTOFF = 60.0
+SOURCE_HASH = "X-Workflow-Source-Hash"
+SOURCE_PATH = "X-Workflow-Source"
+WRAP = 79
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Segment counts of one catalogue."""
+
+    total: int = 0
+    translated: int = 0  # reviewed: has a translation and is not fuzzy
+    fuzzy: int = 0  # machine or changed-source translations awaiting review
+    untranslated: int = 0
+
+    @property
+    def done(self) -> float:
+        """Share of reviewed segments, 0.0 to 1.0."""
+        return self.translated / self.total if self.total else 1.0
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
+    """Read a PO file; a broken or non-UTF-8 file is one clear error."""
+    where = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CatalogError(f"{where}: no such catalogue") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(f"{where}: line {line}: not UTF-8 (byte {exc.start})") from exc
+    try:
+        return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"{where}: broken PO file ({exc})") from exc
+
+
+def read_header(path: Path) -> dict[str, str]:
+    """Read only the header entry of a PO file (cheap: stops at the first blank line)."""
+    header: list[str] = []
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.strip():
+                    break
+                header.append(line)
+    except FileNotFoundError:
+        return {}
+    try:
+        return dict(polib.pofile("".join(header) + "\n").metadata)
+    except (OSError, ValueError):
+        return {}
+
+
+def entry_state(entry: polib.POEntry) -> str:
+    """``translated`` (reviewed), ``fuzzy`` or ``untranslated``."""
+    if not entry.msgstr:
+        return "untranslated"
+    if "fuzzy" in entry.flags:
+        return "fuzzy"
+    return "translated"
+
+
+def stats(po: polib.POFile) -> Stats:
+    """Count a catalogue's live (non-obsolete) entries by state."""
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        counts[entry_state(entry)] += 1
+    return Stats(total=sum(counts.values()), **counts)
+
+
+def new_catalog(language: Language, project: str, source: str) -> polib.POFile:
+    """An empty catalogue with a complete, ``msgfmt --check``-clean header."""
+    po = polib.POFile(wrapwidth=WRAP)
+    po.header = (
+        f"{language.locale.english_name} translation of {source}.\n"
+        "Made by `workflow extract`: edit msgstr freely (here, in Poedit or in the\n"
+        "review app); msgid changes come from the article and are merged on extract."
+    )
+    now = _now()
+    po.metadata = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": now,
+        "PO-Revision-Date": now,
+        "Last-Translator": "workflow <workflow@localhost>",
+        "Language-Team": language.autonym,
+        "Language": language.gettext_id,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": language.plural_forms,
+        "X-Generator": f"workflow {__version__}",
+        SOURCE_PATH: source,
+    }
+    return po
+
+
+def _occurrences(segments: list[Segment], source: str) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    for segment in segments:
+        ref = (source, str(segment.line))
+        if ref not in seen:
+            seen.append(ref)
+    return seen
+
+
+def merge(po: polib.POFile, segments: Iterable[Segment], source: str) -> polib.POFile:
+    """Merge the article's current segments into ``po`` (msgmerge semantics).
+
+    Returns a new catalogue with the same header; ``po`` is not modified.
+    """
+    grouped: dict[tuple[str | None, str], list[Segment]] = {}
+    for segment in segments:
+        grouped.setdefault(segment.key, []).append(segment)
+
+    live = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    dead = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
+    used: set[tuple[str | None, str]] = set()
+    merged = polib.POFile(wrapwidth=WRAP)
+    merged.metadata = dict(po.metadata)
+    merged.header = po.header
+    unmatched: list[polib.POEntry] = []
+
+    for key, group in grouped.items():
+        first = group[0]
+        entry = polib.POEntry(
+            msgctxt=first.context,
+            msgid=first.msgid,
+            msgstr="",
+            comment=first.comment(),
+            occurrences=_occurrences(group, source),
+        )
+        old = live.get(key) or dead.get(key)
+        if old is not None:
+            used.add(key)
+            entry.msgstr = old.msgstr
+            entry.flags = list(old.flags)
+            entry.tcomment = old.tcomment
+            if "fuzzy" in old.flags:
+                entry.previous_msgid = old.previous_msgid
+                entry.previous_msgctxt = old.previous_msgctxt
+        else:
+            unmatched.append(entry)
+        merged.append(entry)
+
+    candidates = {
+        key: old for key, old in live.items() if key not in used and old.msgstr
+    }
+    for entry in unmatched:
+        pool = {k: v.msgid for k, v in candidates.items() if k[0] == entry.msgctxt}
+        if not pool:
+            continue
+        best = process.extractOne(
+            entry.msgid, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        if best is None:
+            continue
+        key = best[2]
+        old = candidates[key]
+        used.add(key)
+        entry.msgstr = old.msgstr
+        entry.flags = ["fuzzy"]
+        entry.tcomment = old.tcomment
+        entry.previous_msgid = old.msgid
+        if old.msgctxt is not None:
+            entry.previous_msgctxt = old.msgctxt
+
+    for key, old in list(live.items()) + list(dead.items()):
+        if key in used or key in grouped or not old.msgstr:
+            continue
+        gone = polib.POEntry(
+            msgctxt=old.msgctxt, msgid=old.msgid, msgstr=old.msgstr,
+            flags=list(old.flags), tcomment=old.tcomment, obsolete=True,
+        )
+        merged.append(gone)
+    return merged
+
+
+def catalog_text(po: polib.POFile) -> str:
+    """The exact file text polib writes for ``po``."""
+    return str(po) if str(po).endswith("\n") else str(po) + "\n"
+
+
+def write_catalog(po: polib.POFile, path: Path, touch_dates: bool = True) -> bool:
+    """Write ``po`` atomically if its content differs from the file; return whether written.
+
+    The creation date in the header changes only when something else did, so an
+    extract that changes nothing leaves the file (and git) untouched.
+    """
+    try:
+        old_text = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError):
+        old_text = None
+    text = catalog_text(po)
+    if old_text is not None and old_text == text:
+        return False
+    if touch_dates and old_text is not None:
+        old_meta = read_header(path)
+        po.metadata["POT-Creation-Date"] = old_meta.get("POT-Creation-Date", "")
+        if catalog_text(po) == old_text:
+            return False
+        po.metadata["POT-Creation-Date"] = _now()
+        text = catalog_text(po)
+    return write_if_changed(path, text)
+

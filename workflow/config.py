@@ -1,0 +1,219 @@
+"""The project configuration, ``workflow.toml``, declared and checked in one pass.
+
+Every problem in the file is collected — unknown keys, wrong types, unknown
+language tags, unknown engines — and reported together in one
+:class:`ConfigError`, so a user fixes the file once instead of once per error
+(the MkDocs ``config/base.py`` approach, with a frozen dataclass as the result).
+
+Example::
+
+    [site]
+    name = "The Harbour Review"
+    base_url = "https://news.example.org/"
+
+    [languages]
+    source = ["en", "es", "de"]     # languages articles may be written in
+    targets = ["en", "es", "ca"]    # languages every article is translated into
+
+    [engines]
+    default = "apertium"            # engine for any pair not listed below
+    "de:en" = "pseudo"              # source:target = engine
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from workflow.errors import ConfigError, LanguageError
+from workflow.languages import Language, parse_language
+
+CONFIG_NAME = "workflow.toml"
+
+#: Engine names the registry knows; the engines stage adds the implementations.
+KNOWN_ENGINES = (
+    "apertium",
+    "pseudo",
+    "google",
+    "deepl",
+    "microsoft",
+    "mymemory",
+    "libre",
+    "chatgpt",
+)
+
+_SECTIONS: dict[str, set[str]] = {
+    "site": {"name", "base_url"},
+    "languages": {"source", "targets"},
+    "engines": set(),  # "default" plus free-form "src:dst" pair keys
+    "glossary": {"path"},
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated project configuration."""
+
+    site_name: str
+    base_url: str
+    source_languages: tuple[Language, ...]
+    target_languages: tuple[Language, ...]
+    default_engine: str = "apertium"
+    engines: dict[tuple[str, str], str] = field(default_factory=dict)
+    glossary_path: str = "glossary.toml"
+
+    def targets_for(self, source: Language) -> tuple[Language, ...]:
+        """Target languages for an article written in ``source`` (all but itself)."""
+        return tuple(t for t in self.target_languages if t.tag != source.tag)
+
+    def engine_for(self, source: str, target: str) -> str:
+        """The configured engine for a language pair, else the default."""
+        return self.engines.get((source, target), self.default_engine)
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """Every language of the site, sources first, without repeats."""
+        seen: dict[str, Language] = {}
+        for lang in (*self.source_languages, *self.target_languages):
+            seen.setdefault(lang.tag, lang)
+        return tuple(seen.values())
+
+
+class _Checker:
+    """Collects problems while reading raw TOML data."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{key}: {message}")
+
+    def string(self, data: dict[str, Any], section: str, key: str, required: bool) -> str | None:
+        name = f"{section}.{key}"
+        if key not in data:
+            if required:
+                self.problem(name, "is required")
+            return None
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            self.problem(name, f"must be a non-empty string, not {value!r}")
+            return None
+        return value.strip()
+
+    def language(self, name: str, value: object) -> Language | None:
+        try:
+            return parse_language(value)
+        except LanguageError as exc:
+            self.problem(name, exc.message)
+            return None
+
+    def language_list(self, data: dict[str, Any], key: str) -> tuple[Language, ...]:
+        name = f"languages.{key}"
+        value = data.get(key)
+        if value is None:
+            self.problem(name, "is required (a list of BCP 47 language tags)")
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem(name, f"must be a non-empty list of language tags, not {value!r}")
+            return ()
+        found: list[Language] = []
+        for index, item in enumerate(value):
+            lang = self.language(f"{name}[{index}]", item)
+            if lang is None:
+                continue
+            if any(existing.tag == lang.tag for existing in found):
+                self.problem(f"{name}[{index}]", f"{lang.tag!r} is listed twice")
+                continue
+            found.append(lang)
+        return tuple(found)
+
+
+def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
+    """Check raw config data in one pass; raise one error listing every problem."""
+    check = _Checker()
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            check.problem(section, f"unknown section (expected one of {', '.join(_SECTIONS)})")
+        elif not isinstance(value, dict):
+            check.problem(section, "must be a table")
+    tables = {s: data.get(s) if isinstance(data.get(s), dict) else {} for s in _SECTIONS}
+    for section, allowed in _SECTIONS.items():
+        if allowed:
+            for key in tables[section]:
+                if key not in allowed:
+                    check.problem(f"{section}.{key}", "unknown key")
+
+    site = tables["site"]
+    if "site" not in data:
+        check.problem("site", "section is required")
+    name = check.string(site, "site", "name", required=True)
+    base_url = check.string(site, "site", "base_url", required=True)
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            check.problem("site.base_url", f"must be an absolute http(s) URL, not {base_url!r}")
+            base_url = None
+        elif not base_url.endswith("/"):
+            base_url += "/"
+
+    langs = tables["languages"]
+    sources = check.language_list(langs, "source")
+    targets = check.language_list(langs, "targets")
+    known = {lang.tag for lang in (*sources, *targets)}
+
+    engines_table = tables["engines"]
+    default_engine = "apertium"
+    pairs: dict[tuple[str, str], str] = {}
+    for key, value in engines_table.items():
+        name_key = f"engines.{key}"
+        if not isinstance(value, str) or value not in KNOWN_ENGINES:
+            check.problem(name_key, f"unknown engine {value!r} (known: {', '.join(KNOWN_ENGINES)})")
+            continue
+        if key == "default":
+            default_engine = value
+            continue
+        src, sep, dst = key.partition(":")
+        if not sep:
+            check.problem(name_key, "pair keys are 'source:target', for example \"en:es\"")
+            continue
+        src_lang = check.language(name_key, src)
+        dst_lang = check.language(name_key, dst)
+        if src_lang is None or dst_lang is None:
+            continue
+        for lang in (src_lang, dst_lang):
+            if lang.tag not in known:
+                check.problem(name_key, f"language {lang.tag!r} is not in [languages]")
+        pairs[(src_lang.tag, dst_lang.tag)] = value
+
+    glossary_path = check.string(tables["glossary"], "glossary", "path", required=False)
+
+    if check.problems:
+        raise ConfigError(path, check.problems)
+    assert name is not None and base_url is not None
+    return Config(
+        site_name=name,
+        base_url=base_url,
+        source_languages=sources,
+        target_languages=targets,
+        default_engine=default_engine,
+        engines=pairs,
+        glossary_path=glossary_path or "glossary.toml",
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``workflow.toml``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError(str(path), ["file not found (run `workflow init`)"]) from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), [f"not UTF-8 (byte {exc.start})"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), [f"not valid TOML: {exc}"]) from exc
+    return parse_config(data, str(path))

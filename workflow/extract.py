@@ -1,0 +1,125 @@
+"""Stage 1a: articles to catalogues (``workflow extract``).
+
+For each article and each of its target languages the current segments are
+merged into ``locales/<lang>/LC_MESSAGES/<slug>.po``.  The catalogue header
+records a hash of the source article and the segmenter version; when both are
+unchanged the article is not even parsed again, which keeps a re-extract of a
+large newsroom archive after one edit down to milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workflow.article import Article
+from workflow.catalog import (
+    SOURCE_HASH,
+    Stats,
+    merge,
+    new_catalog,
+    read_catalog,
+    read_header,
+    stats,
+    write_catalog,
+)
+from workflow.fsutil import content_hash, file_lock
+from workflow.languages import Language
+from workflow.project import Project
+from workflow.segment import SEGMENTER_VERSION, Document, Segment, segment_body
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What extract did for one article in one language."""
+
+    slug: str
+    language: str
+    action: str  # "created" | "updated" | "unchanged" | "skipped (draft)"
+    stats: Stats | None = None
+
+
+def source_hash(article: Article) -> str:
+    """Identifies the source text and the segmenter that cut it."""
+    return content_hash(article.source, SEGMENTER_VERSION)
+
+
+def _field_line(article: Article, name: str) -> int:
+    key = name.split(".")[-1]
+    text = article.source.decode("utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines()[: article.body_line], start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*:", line):
+            return number
+    return 1
+
+
+def front_matter_segments(article: Article) -> list[Segment]:
+    """One segment per translatable front matter field, ``msgctxt`` = field name."""
+    return [
+        Segment(
+            msgid=text,
+            raw=text,
+            line=_field_line(article, name),
+            block=f"front matter: {name}",
+            context=name,
+            single_line=True,
+        )
+        for name, text in article.meta.translatable()
+    ]
+
+
+def segment_article(article: Article) -> tuple[list[Segment], Document]:
+    """The article's front matter segments and its segmented body."""
+    document = segment_body(article.body, article.meta.language.primary, article.body_line)
+    return front_matter_segments(article), document
+
+
+def extract_article(
+    project: Project, article: Article, targets: list[Language], force: bool = False
+) -> list[ExtractResult]:
+    """Create or merge the article's catalogue in each target language."""
+    if article.meta.status == "draft":
+        return [ExtractResult(article.slug, t.tag, "skipped (draft)") for t in targets]
+    digest = source_hash(article)
+    source_ref = project.relative(article.path)
+    segments: list[Segment] | None = None
+    results = []
+    for language in targets:
+        path = project.catalog_path(article.slug, language)
+        if not force and path.exists() and read_header(path).get(SOURCE_HASH) == digest:
+            results.append(ExtractResult(article.slug, language.tag, "unchanged"))
+            continue
+        if segments is None:
+            front, document = segment_article(article)
+            segments = front + list(document.segments())
+        with file_lock(path):
+            existed = path.exists()
+            old = read_catalog(path, project.relative(path)) if existed else new_catalog(
+                language, f"{project.config.site_name} {article.slug}", source_ref
+            )
+            po = merge(old, segments, source_ref)
+            po.metadata[SOURCE_HASH] = digest
+            po.metadata["Language"] = language.gettext_id
+            po.metadata["Plural-Forms"] = language.plural_forms
+            written = write_catalog(po, path)
+        action = "created" if not existed else ("updated" if written else "unchanged")
+        results.append(ExtractResult(article.slug, language.tag, action, stats(po)))
+    return results
+
+
+def extract(
+    project: Project,
+    slugs: list[str],
+    languages: tuple[str, ...] = (),
+    force: bool = False,
+    advance: Callable[[str], None] | None = None,
+) -> list[ExtractResult]:
+    """Extract every named article (all when ``slugs`` is empty)."""
+    results: list[ExtractResult] = []
+    for slug in project.select(slugs):
+        article = project.article(slug)
+        results.extend(extract_article(project, article, project.targets(article, languages), force))
+        if advance is not None:
+            advance(slug)
+    return results

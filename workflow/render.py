@@ -1,0 +1,70 @@
+"""Stage 1b: a catalogue back to an article (``workflow render``).
+
+The source article is segmented again and every segment is looked up in the
+catalogue of the target language.  Reviewed translations are used; fuzzy
+(machine or outdated) ones only when asked, as ``msgfmt`` would skip them too.
+A segment without a usable translation stays in the source language and is
+counted, so the output is always a complete, valid article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflow.article import format_article
+from workflow.catalog import read_catalog
+from workflow.errors import CatalogError
+from workflow.extract import segment_article
+from workflow.languages import parse_language
+from workflow.project import Project
+from workflow.segment import Segment
+
+
+@dataclass
+class Rendered:
+    """A rendered article and the figures behind it."""
+
+    text: str
+    translated: int = 0
+    untranslated: int = 0
+    broken: list[str] = field(default_factory=list)  # "line N: msgid" with bad placeholders
+
+
+def render(project: Project, slug: str, language: str, include_fuzzy: bool = False) -> Rendered:
+    """Write article ``slug`` in ``language`` from its catalogue."""
+    article = project.article(slug)
+    target = parse_language(language)
+    if target.tag == article.meta.language.tag:
+        return Rendered(article.source.decode("utf-8"))
+    path = project.catalog_path(slug, target)
+    if not path.exists():
+        raise CatalogError(
+            f"{project.relative(path)}: no catalogue (run `workflow extract {slug}` first)"
+        )
+    po = read_catalog(path, project.relative(path))
+    table: dict[tuple[str | None, str], str] = {}
+    for entry in po:
+        if entry.obsolete or not entry.msgstr:
+            continue
+        if "fuzzy" in entry.flags and not include_fuzzy:
+            continue
+        table[(entry.msgctxt, entry.msgid)] = entry.msgstr
+
+    def lookup(segment: Segment) -> str | None:
+        return table.get(segment.key)
+
+    front, document = segment_article(article)
+    body = document.render(lookup)
+    out = Rendered("", body.translated, body.untranslated)
+    out.broken = [f"line {s.line}: {s.msgid}" for s in body.broken]
+    texts: dict[str, str] = {}
+    for segment in front:
+        translation = lookup(segment)
+        if translation is None:
+            out.untranslated += 1
+        else:
+            out.translated += 1
+            texts[segment.context or ""] = translation
+    meta = article.meta.with_translations(texts, target)
+    out.text = format_article(meta, body.text)
+    return out

@@ -1,0 +1,580 @@
+"""Markdown bodies to sentence segments with placeholders, and back.
+
+markdown-it-py parses the body.  Every inline run of a heading, paragraph, list
+item, quote or table cell becomes a *unit*; its inline markup (emphasis, links
+with their URLs, images, code, raw HTML, hard breaks) becomes numbered
+placeholders, so translators and engines see only words:
+
+    See the **[council's plan](https://example.org/plan "Plan")** for details.
+    → msgid "See the <g1><g2>council's plan</g2></g1> for details."
+
+``<gN>…</gN>`` wraps text that must stay wrapped; ``<xN/>`` stands alone.  The
+unit is split into sentences (:mod:`workflow.sentences`) and each sentence is a
+:class:`Segment` that remembers the exact source text it came from.
+
+Rendering works on the source text itself, never on a re-serialised tree: each
+unit's source span is replaced by its translated sentences with the original
+markup restored and the container prefixes (``> ``, list indentation) put back
+on every line.  A segment whose translation equals its msgid is written back as
+its original bytes, so an identity translation reproduces the body exactly.
+Code blocks, fenced code and raw HTML blocks are never segmented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+from markdown_it.token import Token
+
+from workflow.sentences import sentence_splitter
+
+#: Bump when segmentation changes, so cached extract results are recomputed.
+SEGMENTER_VERSION = "1"
+
+PLACEHOLDER_RE = re.compile(r"(?<!\\)(?:<(/?)g(\d+)>|<x(\d+)/>)")
+_SOFT = re.compile(r"[ \t]*\n[ \t]*")
+_HARD = re.compile(r"(?:[ \t]*|\\)\n[ \t]*")
+_WS = " \t\r\n"
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.disable("text_join")  # keep escapes and entities as their own tokens
+    return md
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence (or front matter field) to translate."""
+
+    msgid: str
+    raw: str
+    line: int
+    block: str
+    context: str | None = None
+    placeholders: tuple[tuple[str, str, str], ...] = ()  # (token, raw markup, description)
+    single_line: bool = False
+    escape_pipes: bool = False
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """The catalogue key: ``(msgctxt, msgid)``."""
+        return (self.context, self.msgid)
+
+    def comment(self) -> str:
+        """A translator-facing note: what block this is and what each token stands for."""
+        lines = [self.block]
+        seen: set[str] = set()
+        for token, _raw, description in self.placeholders:
+            if token.startswith("</"):
+                continue
+            if token in seen:
+                continue
+            seen.add(token)
+            shown = f"{token}…</{token[1:]}" if token.startswith("<g") else token
+            lines.append(f"{shown} = {description}")
+        return "\n".join(lines)
+
+    def restore(self, translation: str) -> str | None:
+        """Turn a translation back into Markdown, or ``None`` if its tokens are wrong.
+
+        Every placeholder of the msgid must appear exactly once, and a pair's
+        opening token must come before its closing one.
+        """
+        if translation == self.msgid:
+            return self.raw
+        if not placeholders_match(self.msgid, translation):
+            return None
+        raws = {token: raw for token, raw, _ in self.placeholders}
+        if self.single_line:
+            translation = re.sub(r"\s*\n\s*", " ", translation)
+        out: list[str] = []
+        position = 0
+        for match in PLACEHOLDER_RE.finditer(translation):
+            out.append(self._text(translation[position : match.start()]))
+            out.append(raws[match.group(0)])
+            position = match.end()
+        out.append(self._text(translation[position:]))
+        return "".join(out)
+
+    def _text(self, text: str) -> str:
+        if self.escape_pipes:
+            return re.sub(r"(?<!\\)\|", r"\\|", text)
+        return text
+
+
+def placeholder_tokens(text: str) -> list[str]:
+    """The placeholder tokens of a text, in order."""
+    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
+
+
+def placeholders_match(source: str, translation: str) -> bool:
+    """Whether ``translation`` has exactly the placeholders of ``source``, pairs in order."""
+    tokens = placeholder_tokens(translation)
+    if Counter(tokens) != Counter(placeholder_tokens(source)):
+        return False
+    opened: set[str] = set()
+    for token in tokens:
+        if token.startswith("</"):
+            if "<" + token[2:] not in opened:
+                return False
+        elif token.startswith("<g"):
+            opened.add(token)
+    return True
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+@dataclass
+class _Piece:
+    """A run of a unit's inline source: text, soft whitespace or markup."""
+
+    kind: str  # "text" | "space" | "open" | "close" | "atom"
+    raw: str
+    pair: int = 0  # pairs an "open" with its "close"
+    description: str = ""
+
+
+class _Mismatch(Exception):
+    """The token stream could not be aligned with the source text."""
+
+
+def _link_tail(content: str, c: int) -> int:
+    """End offset of a link's closing part (``](url "title")``, ``][ref]`` or ``]``)."""
+    if not content.startswith("]", c):
+        raise _Mismatch("expected ']'")
+    end = len(content)
+    pos = c + 1
+    if pos < end and content[pos] == "(":
+        p = pos + 1
+        while p < end and content[p] in _WS:
+            p += 1
+        if p < end and content[p] != ")":
+            dest = parseLinkDestination(content, p, end)
+            if dest.ok:
+                p = dest.pos
+                while p < end and content[p] in _WS:
+                    p += 1
+                title = parseLinkTitle(content, p, end)
+                if title.ok and p < end and content[p] in "\"'(":
+                    p = title.pos
+                    while p < end and content[p] in _WS:
+                        p += 1
+        if p < end and content[p] == ")":
+            return p + 1
+    if pos < end and content[pos] == "[":
+        close = content.find("]", pos + 1)
+        if close >= 0:
+            return close + 1
+    return pos
+
+
+_DESCRIBE = {"em": "emphasis", "strong": "strong emphasis", "s": "strikethrough"}
+
+
+class _Aligner:
+    """Walks markdown-it inline tokens along the unit's source, producing pieces."""
+
+    def __init__(self, content: str) -> None:
+        self.content = content
+        self.c = 0
+        self.pieces: list[_Piece] = []
+        self.stack: list[int] = []
+        self.pairs = 0
+
+    def expect(self, text: str) -> None:
+        if not self.content.startswith(text, self.c):
+            raise _Mismatch(f"expected {text!r} at {self.c}")
+
+    def add(self, kind: str, raw: str, description: str = "", pair: int = 0) -> None:
+        self.pieces.append(_Piece(kind, raw, pair, description))
+        self.c += len(raw)
+
+    def open(self, raw: str, description: str) -> None:
+        self.pairs += 1
+        self.stack.append(self.pairs)
+        self.add("open", raw, description, self.pairs)
+
+    def close(self, raw: str) -> None:
+        if not self.stack:
+            raise _Mismatch("close without open")
+        self.add("close", raw, pair=self.stack.pop())
+
+    def walk(self, tokens: Sequence[Token]) -> None:
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            content = self.content
+            if kind == "text" or kind == "text_special":
+                text = token.content if kind == "text" else token.markup
+                self.expect(text)
+                self.add("text", text)
+            elif kind == "softbreak":
+                match = _SOFT.match(content, self.c)
+                if not match:
+                    raise _Mismatch("soft break")
+                self.add("space", match.group(0))
+            elif kind == "hardbreak":
+                match = _HARD.match(content, self.c)
+                if not match:
+                    raise _Mismatch("hard break")
+                self.add("atom", match.group(0), "line break")
+            elif kind.endswith("_open") and kind[:-5] in _DESCRIBE:
+                self.expect(token.markup)
+                self.open(token.markup, _DESCRIBE[kind[:-5]])
+            elif kind.endswith("_close") and kind[:-6] in _DESCRIBE:
+                self.expect(token.markup)
+                self.close(token.markup)
+            elif kind == "link_open" and token.info == "auto":
+                self.expect("<")
+                end = content.find(">", self.c)
+                if end < 0:
+                    raise _Mismatch("autolink")
+                self.add("atom", content[self.c : end + 1], f"link {token.attrGet('href')}")
+                while tokens[index].type != "link_close":
+                    index += 1
+            elif kind == "link_open":
+                self.expect("[")
+                self.open("[", f"link to {token.attrGet('href')}")
+            elif kind == "link_close":
+                self.close(content[self.c : _link_tail(content, self.c)])
+            elif kind == "image":
+                self.expect("![")
+                self.open("![", f"image {token.attrGet('src')}")
+                self.walk(token.children or [])
+                self.close(content[self.c : _link_tail(content, self.c)])
+            elif kind == "code_inline":
+                self.expect(token.markup)
+                n = len(token.markup)
+                closing = re.compile(rf"(?<!`)`{{{n}}}(?!`)")
+                match = closing.search(content, self.c + n)
+                if not match:
+                    raise _Mismatch("code span")
+                raw = content[self.c : match.end()]
+                self.add("atom", raw, f"code {raw}")
+            elif kind == "html_inline":
+                self.expect(token.content)
+                self.add("atom", token.content, f"HTML {token.content}")
+            else:
+                raise _Mismatch(f"unexpected token {kind}")
+            index += 1
+
+
+def _pieces(content: str, children: Sequence[Token]) -> list[_Piece]:
+    aligner = _Aligner(content)
+    aligner.walk(children)
+    if aligner.c != len(content) or aligner.stack:
+        raise _Mismatch("source not fully consumed")
+    return aligner.pieces
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _split_pieces(pieces: list[_Piece], split: Callable[[str], list[str]]) -> list[list[_Piece]]:
+    """Group pieces into sentences; markup pairs never straddle two sentences."""
+    # Text seen by the sentence splitter: text as is, soft breaks as a space,
+    # atoms as a neutral word, pair markers as nothing.
+    flat: list[str] = []
+    starts: list[int] = []
+    position = 0
+    for piece in pieces:
+        starts.append(position)
+        form = {"text": piece.raw, "space": " ", "atom": " X "}.get(piece.kind, "")
+        flat.append(form)
+        position += len(form)
+    sentences = split("".join(flat))
+    bounds = []
+    offset = 0
+    for sentence in sentences[:-1]:
+        offset += len(sentence)
+        bounds.append(offset)
+
+    def sentence_at(pos: int) -> int:
+        return sum(1 for b in bounds if b <= pos)
+
+    groups: list[list[_Piece]] = [[] for _ in range(len(bounds) + 1)]
+    for piece, start in zip(pieces, starts, strict=True):
+        if piece.kind == "text":
+            cuts = [b - start for b in bounds if start < b < start + len(piece.raw)]
+            index = sentence_at(start)
+            previous = 0
+            for cut in [*cuts, len(piece.raw)]:
+                groups[index].append(_Piece("text", piece.raw[previous:cut]))
+                index += 1
+                previous = cut
+        elif piece.kind == "close" or piece.kind == "space":
+            groups[sentence_at(max(start - 1, 0))].append(piece)
+        else:
+            groups[sentence_at(start)].append(piece)
+    groups = [g for g in groups if g]
+    # Merge sentences until every open marker sits with its close marker.
+    merged: list[list[_Piece]] = []
+    open_pairs: set[int] = set()
+    for group in groups:
+        if merged and open_pairs:
+            merged[-1].extend(group)
+        else:
+            merged.append(list(group))
+        for piece in group:
+            if piece.kind == "open":
+                open_pairs.add(piece.pair)
+            elif piece.kind == "close":
+                open_pairs.discard(piece.pair)
+    return merged
+
+
+def _strip_group(group: list[_Piece]) -> tuple[str, list[_Piece], str]:
+    """Split leading and trailing whitespace off a sentence: (lead, core, trail)."""
+    core = list(group)
+    lead: list[str] = []
+    trail: list[str] = []
+    while core and core[0].kind in ("space", "text") and not core[0].raw.strip(_WS):
+        lead.append(core.pop(0).raw)
+    if core and core[0].kind == "text":
+        text = core[0].raw
+        stripped = text.lstrip(_WS)
+        lead.append(text[: len(text) - len(stripped)])
+        core[0] = _Piece("text", stripped)
+    while core and core[-1].kind in ("space", "text") and not core[-1].raw.strip(_WS):
+        trail.insert(0, core.pop().raw)
+    if core and core[-1].kind == "text":
+        text = core[-1].raw
+        stripped = text.rstrip(_WS)
+        trail.insert(0, text[len(stripped) :])
+        core[-1] = _Piece("text", stripped)
+    return "".join(lead), core, "".join(trail)
+
+
+def _make_segment(core: list[_Piece], line: int, block: str, flags: dict[str, bool]) -> Segment:
+    numbers: dict[int, int] = {}
+    form: list[str] = []
+    holders: list[tuple[str, str, str]] = []
+    count = 0
+    for piece in core:
+        if piece.kind == "text":
+            form.append(piece.raw)
+            continue
+        if piece.kind == "space":
+            form.append(" ")
+            continue
+        if piece.kind == "close":
+            token = f"</g{numbers[piece.pair]}>"
+            description = ""
+        else:
+            count += 1
+            if piece.kind == "open":
+                numbers[piece.pair] = count
+                token = f"<g{count}>"
+            else:
+                token = f"<x{count}/>"
+            description = piece.description
+        form.append(token)
+        holders.append((token, piece.raw, description))
+    return Segment(
+        msgid="".join(form),
+        raw="".join(p.raw for p in core),
+        line=line,
+        block=block,
+        placeholders=tuple(holders),
+        single_line=flags["single_line"],
+        escape_pipes=flags["escape_pipes"],
+    )
+
+
+def _translatable(core: list[_Piece]) -> bool:
+    return any(p.kind == "text" and any(ch.isalpha() for ch in p.raw) for p in core)
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass
+class Unit:
+    """One inline run of the body and where it sits in the source lines."""
+
+    block: str
+    spans: list[tuple[int, int, int]]  # (line index, start column, end column)
+    pieces: list[str | Segment] = field(default_factory=list)  # glue text and segments
+    single_line: bool = False
+
+    def segments(self) -> Iterator[Segment]:
+        for piece in self.pieces:
+            if isinstance(piece, Segment):
+                yield piece
+
+
+@dataclass
+class RenderResult:
+    """A rendered body and what went into it."""
+
+    text: str
+    translated: int = 0
+    untranslated: int = 0
+    broken: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A segmented Markdown body."""
+
+    body: str
+    units: list[Unit]
+    warnings: list[str] = field(default_factory=list)
+
+    def segments(self) -> Iterator[Segment]:
+        for unit in self.units:
+            yield from unit.segments()
+
+    def render(self, lookup: Callable[[Segment], str | None]) -> RenderResult:
+        """Rebuild the body with ``lookup(segment)`` as each segment's translation.
+
+        ``None`` (no translation) or a translation with broken placeholders
+        leaves the source sentence in place and is counted.
+        """
+        result = RenderResult("")
+        lines = self.body.split("\n")
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line) + 1)
+        edits: list[tuple[int, int, str]] = []
+        for unit in self.units:
+            parts: list[str] = []
+            for piece in unit.pieces:
+                if isinstance(piece, str):
+                    parts.append(piece)
+                    continue
+                translation = lookup(piece)
+                restored = piece.restore(translation) if translation is not None else None
+                if translation is None:
+                    result.untranslated += 1
+                elif restored is None:
+                    result.broken.append(piece)
+                else:
+                    result.translated += 1
+                parts.append(restored if restored is not None else piece.raw)
+            text = "".join(parts)
+            if unit.single_line:
+                text = re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
+            first, start, _ = unit.spans[0]
+            last, _, end = unit.spans[-1]
+            edits.append((offsets[first] + start, offsets[last] + end, _reflow(unit, lines, text)))
+        body = self.body
+        for begin, end, replacement in sorted(edits, reverse=True):
+            body = body[:begin] + replacement + body[end:]
+        result.text = body
+        return result
+
+
+def _continuation(prefix: str) -> str:
+    """The prefix for an extra line: quote markers kept, list markers blanked."""
+    return "".join(ch if ch in "> \t" else " " for ch in prefix)
+
+
+def _reflow(unit: Unit, lines: list[str], text: str) -> str:
+    """Put the container prefix of each source line back in front of each line."""
+    out_lines = text.split("\n")
+    prefixes = [lines[index][:start] for index, start, _ in unit.spans]
+    newlines = ["\r\n" if lines[index].endswith("\r") else "\n" for index, _, _ in unit.spans]
+    out = [out_lines[0]]
+    for j, line in enumerate(out_lines[1:], start=1):
+        if j < len(prefixes):
+            out.append(newlines[j - 1] + prefixes[j] + line)
+        else:
+            out.append(newlines[-1] + _continuation(prefixes[-1]) + line)
+    return "".join(out)
+
+
+def _block_kind(stack: list[str], token: Token) -> str:
+    if token.type == "heading_open":
+        return f"heading {token.tag}"
+    if token.type in ("th_open", "td_open"):
+        return "table cell"
+    if "list_item_open" in stack:
+        return "list item"
+    if "blockquote_open" in stack:
+        return "quote"
+    return "paragraph"
+
+
+def _locate(content: str, first: int, lines: list[str], cursors: dict[int, int]) -> list[tuple[int, int, int]]:
+    """Find each line of ``content`` in the source lines starting at ``first``."""
+    spans = []
+    parts = content.split("\n")
+    for i, part in enumerate(parts):
+        index = first + i
+        if index >= len(lines):
+            raise _Mismatch("content runs past the block")
+        line = lines[index].removesuffix("\r")
+        floor = cursors.get(index, 0)
+        last = i == len(parts) - 1
+        trimmed = line.rstrip() if last else line
+        if trimmed.endswith(part) and len(trimmed) - len(part) >= floor:
+            start = len(trimmed) - len(part)
+        elif last:
+            start = line.find(part, floor)
+        else:
+            raise _Mismatch("line is not a suffix")
+        if start < 0 or line[start : start + len(part)] != part:
+            raise _Mismatch("line not found")
+        spans.append((index, start, start + len(part)))
+        cursors[index] = start + len(part)
+    return spans
+
+
+def segment_body(body: str, language: str, first_line: int = 1) -> Document:
+    """Segment a Markdown body written in ``language`` (a primary language subtag).
+
+    ``first_line`` is the file line where the body starts, for references.
+    """
+    split = sentence_splitter(language)
+    tokens = _markdown().parse(body)
+    lines = body.split("\n")
+    document = Document(body, [])
+    cursors: dict[int, int] = {}
+    stack: list[str] = []
+    block = "paragraph"
+    for token in tokens:
+        if token.nesting == 1:
+            stack.append(token.type)
+            if token.type in ("heading_open", "th_open", "td_open", "paragraph_open"):
+                block = _block_kind(stack, token)
+        elif token.nesting == -1 and stack:
+            stack.pop()
+        if token.type != "inline" or not token.content.strip() or token.map is None:
+            continue
+        single = block.startswith("heading") or block == "table cell"
+        try:
+            spans = _locate(token.content, token.map[0], lines, cursors)
+            pieces = _pieces(token.content, token.children or [])
+        except _Mismatch as exc:
+            document.warnings.append(
+                f"line {first_line + token.map[0]}: {block} kept untranslated ({exc})"
+            )
+            continue
+        unit = Unit(block=block, spans=spans, single_line=single)
+        flags = {"single_line": single, "escape_pipes": block == "table cell"}
+        line = first_line + token.map[0]
+        for group in _split_pieces(pieces, split):
+            lead, core, trail = _strip_group(group)
+            raw_core = "".join(p.raw for p in core)
+            if lead:
+                unit.pieces.append(lead)
+            if core and _translatable(core):
+                unit.pieces.append(_make_segment(core, line, block, flags))
+            elif raw_core:
+                unit.pieces.append(raw_core)
+            if trail:
+                unit.pieces.append(trail)
+            line += "".join(p.raw for p in group).count("\n")
+        document.units.append(unit)
+    return document

@@ -1,0 +1,63 @@
+"""Where every article stands in every language, derived from the files.
+
+Nothing about progress is stored: the stage of an article in a language is
+computed from its source, its catalogue's header and its entries' states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflow.catalog import SOURCE_HASH, Stats, read_catalog, stats
+from workflow.extract import source_hash
+from workflow.project import Project
+
+STAGES = (
+    "source", "draft", "not extracted", "source changed", "not started",
+    "translating", "in review", "reviewed",
+)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One article in one language."""
+
+    slug: str
+    language: str
+    stage: str
+    stats: Stats
+
+
+def stage_of(counts: Stats) -> str:
+    """The review stage a catalogue's counts imply."""
+    if counts.total and counts.translated + counts.fuzzy == 0:
+        return "not started"
+    if counts.untranslated:
+        return "translating"
+    if counts.fuzzy:
+        return "in review"
+    return "reviewed"
+
+
+def status(project: Project, slugs: list[str]) -> list[StatusRow]:
+    """A row per article per language (the source language first)."""
+    rows: list[StatusRow] = []
+    for slug in project.select(slugs):
+        article = project.article(slug)
+        rows.append(StatusRow(slug, article.meta.language.tag, "source", Stats()))
+        digest = source_hash(article)
+        for language in project.targets(article):
+            path = project.catalog_path(slug, language)
+            if article.meta.status == "draft":
+                rows.append(StatusRow(slug, language.tag, "draft", Stats()))
+                continue
+            if not path.exists():
+                rows.append(StatusRow(slug, language.tag, "not extracted", Stats()))
+                continue
+            po = read_catalog(path, project.relative(path))
+            counts = stats(po)
+            stage = stage_of(counts)
+            if po.metadata.get(SOURCE_HASH) != digest:
+                stage = "source changed"
+            rows.append(StatusRow(slug, language.tag, stage, counts))
+    return rows
