@@ -11,6 +11,7 @@ is not lost.  Writes are atomic and skipped when nothing changed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,47 @@ class Stats:
         return self.translated / self.total if self.total else 1.0
 
 
+_PO_LINE = re.compile(
+    r'^(?:#[~|]\s*)?(?:(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$'
+)
+
+
+_HEADER_LINE = re.compile(r'^"([A-Za-z][A-Za-z0-9-]*): ?(.*?)(?:\\n)?"\s*$')
+
+
+def lint_po(text: str) -> str | None:
+    """The first syntax problem polib would silently accept, as ``line N: …``.
+
+    polib is lenient: it truncates an unterminated string and accepts a msgid
+    without msgstr.  A translator's half-saved file must be refused, not
+    "repaired" and written back with text missing.
+    """
+    waiting: int | None = None  # line of a msgid still waiting for its msgstr
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+            continue
+        if stripped in ("#~", "#|"):
+            continue
+        match = _PO_LINE.match(stripped)
+        if match is None:
+            if stripped.startswith(("#~", "#|")) and '"' not in stripped:
+                continue
+            return f"line {number}: not a valid PO line: {stripped[:40]!r}"
+        keyword = match.group(1)
+        if stripped.startswith("#|"):
+            continue
+        if keyword in ("msgid", "msgctxt") and waiting is not None and keyword == "msgid":
+            return f"line {waiting}: msgid without msgstr"
+        if keyword == "msgid":
+            waiting = number
+        elif keyword and keyword.startswith("msgstr"):
+            waiting = None
+    if waiting is not None:
+        return f"line {waiting}: msgid without msgstr"
+    return None
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
 
@@ -62,6 +104,9 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError(f"{where}: line {line}: not UTF-8 (byte {exc.start})") from exc
+    problem = lint_po(text)
+    if problem is not None:
+        raise CatalogError(f"{where}: broken PO file ({problem})")
     try:
         return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
     except (OSError, ValueError) as exc:
@@ -69,20 +114,23 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
 
 
 def read_header(path: Path) -> dict[str, str]:
-    """Read only the header entry of a PO file (cheap: stops at the first blank line)."""
-    header: list[str] = []
+    """Read only the header fields of a PO file, cheaply.
+
+    Reads up to the first blank line and picks ``"Key: value\\n"`` lines; used
+    to decide whether a catalogue is current without parsing all of it.
+    """
+    fields: dict[str, str] = {}
     try:
         with path.open("r", encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if not line.strip():
                     break
-                header.append(line)
+                match = _HEADER_LINE.match(line)
+                if match:
+                    fields[match.group(1)] = match.group(2)
     except FileNotFoundError:
         return {}
-    try:
-        return dict(polib.pofile("".join(header) + "\n").metadata)
-    except (OSError, ValueError):
-        return {}
+    return fields
 
 
 def entry_state(entry: polib.POEntry) -> str:
@@ -179,16 +227,12 @@ def merge(po: polib.POFile, segments: Iterable[Segment], source: str) -> polib.P
             unmatched.append(entry)
         merged.append(entry)
 
-    candidates = {
-        key: old for key, old in live.items() if key not in used and old.msgstr
-    }
+    candidates = {key: old for key, old in live.items() if key not in used and old.msgstr}
     for entry in unmatched:
         pool = {k: v.msgid for k, v in candidates.items() if k[0] == entry.msgctxt}
         if not pool:
             continue
-        best = process.extractOne(
-            entry.msgid, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-        )
+        best = process.extractOne(entry.msgid, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best is None:
             continue
         key = best[2]
@@ -205,8 +249,12 @@ def merge(po: polib.POFile, segments: Iterable[Segment], source: str) -> polib.P
         if key in used or key in grouped or not old.msgstr:
             continue
         gone = polib.POEntry(
-            msgctxt=old.msgctxt, msgid=old.msgid, msgstr=old.msgstr,
-            flags=list(old.flags), tcomment=old.tcomment, obsolete=True,
+            msgctxt=old.msgctxt,
+            msgid=old.msgid,
+            msgstr=old.msgstr,
+            flags=list(old.flags),
+            tcomment=old.tcomment,
+            obsolete=True,
         )
         merged.append(gone)
     return merged
@@ -214,7 +262,8 @@ def merge(po: polib.POFile, segments: Iterable[Segment], source: str) -> polib.P
 
 def catalog_text(po: polib.POFile) -> str:
     """The exact file text polib writes for ``po``."""
-    return str(po) if str(po).endswith("\n") else str(po) + "\n"
+    text = str(po)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def write_catalog(po: polib.POFile, path: Path, touch_dates: bool = True) -> bool:
@@ -238,4 +287,3 @@ def write_catalog(po: polib.POFile, path: Path, touch_dates: bool = True) -> boo
         po.metadata["POT-Creation-Date"] = _now()
         text = catalog_text(po)
     return write_if_changed(path, text)
-

@@ -48,7 +48,10 @@ def _progress(total: int, label: str) -> Progress:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workflow")
 @click.option(
-    "--project", "-C", metavar="DIR", envvar="WORKFLOW_PROJECT",
+    "--project",
+    "-C",
+    metavar="DIR",
+    envvar="WORKFLOW_PROJECT",
     help="Project folder (default: the folder with workflow.toml at or above this one).",
 )
 @click.pass_context
@@ -70,8 +73,12 @@ def cli(ctx: click.Context, project: str | None) -> None:
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default="Newsroom", show_default=True, help="Site name.")
 @click.option("--base-url", default="https://news.example.org/", show_default=True)
-@click.option("--source", default="en", show_default=True, help="Source languages, comma-separated.")
-@click.option("--targets", default="en,es,ca", show_default=True, help="Target languages, comma-separated.")
+@click.option(
+    "--source", default="en", show_default=True, help="Source languages, comma-separated."
+)
+@click.option(
+    "--targets", default="en,es,ca", show_default=True, help="Target languages, comma-separated."
+)
 def init(directory: Path, name: str, base_url: str, source: str, targets: str) -> None:
     """Create a new project: workflow.toml, articles/ and locales/.
 
@@ -92,7 +99,9 @@ def init(directory: Path, name: str, base_url: str, source: str, targets: str) -
 @click.option("--title", help="Title (default: from the slug).")
 @click.option("--author", help="Author's name.")
 @click.pass_context
-def new(ctx: click.Context, slug: str, language: str, title: str | None, author: str | None) -> None:
+def new(
+    ctx: click.Context, slug: str, language: str, title: str | None, author: str | None
+) -> None:
     """Start articles/SLUG.md from a template, as a draft.
 
     \b
@@ -103,7 +112,9 @@ def new(ctx: click.Context, slug: str, language: str, title: str | None, author:
 
     project = _project(ctx)
     path = new_article(project, slug, language, title, author)
-    out.print(f"created {project.relative(path)} (status: draft — set `status: ready` to translate)")
+    out.print(
+        f"created {project.relative(path)} (status: draft — set `status: ready` to translate)"
+    )
 
 
 @cli.command()
@@ -122,16 +133,24 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], languages: str | None, f
       workflow extract                 # every article, every target language
       workflow extract harbour-rebuilt --lang es,ca
     """
+    from workflow.extract import ExtractError
     from workflow.extract import extract as run
 
     project = _project(ctx)
     selected = project.select(list(slugs))
+    failure: ExtractError | None = None
     with _progress(len(selected), "extract") as progress:
         task = progress.add_task("extract", total=len(selected), item="")
-        results = run(
-            project, selected, _languages(languages), force,
-            advance=lambda slug: progress.update(task, advance=1, item=slug),
-        )
+        try:
+            results = run(
+                project,
+                selected,
+                _languages(languages),
+                force,
+                advance=lambda slug: progress.update(task, advance=1, item=slug),
+            )
+        except ExtractError as exc:
+            failure, results = exc, exc.results
     counts: dict[str, int] = {}
     for result in results:
         counts[result.action] = counts.get(result.action, 0) + 1
@@ -141,14 +160,20 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], languages: str | None, f
             out.print(f"{result.action} {result.language}/{result.slug}{detail}")
     summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
     out.print(f"{len(selected)} article(s): {summary or 'nothing to do'}")
+    if failure is not None:
+        raise failure
 
 
 @cli.command()
 @click.argument("slug")
 @click.option("--lang", "language", required=True, help="Language to render.")
 @click.option("--include-fuzzy", is_flag=True, help="Use fuzzy (unreviewed) translations too.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @click.pass_context
 def render(
     ctx: click.Context, slug: str, language: str, include_fuzzy: bool, output: Path | None
@@ -196,7 +221,9 @@ def status(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     table = Table()
     table.add_column("article", no_wrap=True)
     for name in ("lang", "stage", "total", "reviewed", "fuzzy", "todo"):
-        table.add_column(name, no_wrap=True, justify="left" if name in ("lang", "stage") else "right")
+        table.add_column(
+            name, no_wrap=True, justify="left" if name in ("lang", "stage") else "right"
+        )
     for row in rows:
         s = row.stats
         numbers = [str(s.total), str(s.translated), str(s.fuzzy), str(s.untranslated)]

@@ -139,7 +139,10 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
             check.problem(section, f"unknown section (expected one of {', '.join(_SECTIONS)})")
         elif not isinstance(value, dict):
             check.problem(section, "must be a table")
-    tables = {s: data.get(s) if isinstance(data.get(s), dict) else {} for s in _SECTIONS}
+    tables: dict[str, dict[str, Any]] = {}
+    for section in _SECTIONS:
+        value = data.get(section)
+        tables[section] = value if isinstance(value, dict) else {}
     for section, allowed in _SECTIONS.items():
         if allowed:
             for key in tables[section]:

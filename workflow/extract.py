@@ -24,6 +24,7 @@ from workflow.catalog import (
     stats,
     write_catalog,
 )
+from workflow.errors import ArticleError, CatalogError, WorkflowError
 from workflow.fsutil import content_hash, file_lock
 from workflow.languages import Language
 from workflow.project import Project
@@ -95,8 +96,10 @@ def extract_article(
             segments = front + list(document.segments())
         with file_lock(path):
             existed = path.exists()
-            old = read_catalog(path, project.relative(path)) if existed else new_catalog(
-                language, f"{project.config.site_name} {article.slug}", source_ref
+            old = (
+                read_catalog(path, project.relative(path))
+                if existed
+                else new_catalog(language, f"{project.config.site_name} {article.slug}", source_ref)
             )
             po = merge(old, segments, source_ref)
             po.metadata[SOURCE_HASH] = digest
@@ -115,11 +118,31 @@ def extract(
     force: bool = False,
     advance: Callable[[str], None] | None = None,
 ) -> list[ExtractResult]:
-    """Extract every named article (all when ``slugs`` is empty)."""
+    """Extract every named article (all when ``slugs`` is empty).
+
+    A broken article does not stop the others: its error is collected and all
+    errors are raised together at the end, one line each.
+    """
     results: list[ExtractResult] = []
+    failures: list[str] = []
     for slug in project.select(slugs):
-        article = project.article(slug)
-        results.extend(extract_article(project, article, project.targets(article, languages), force))
+        try:
+            article = project.article(slug)
+            targets = project.targets(article, languages)
+            results.extend(extract_article(project, article, targets, force))
+        except (ArticleError, CatalogError) as exc:
+            failures.append(exc.message)
         if advance is not None:
             advance(slug)
+    if failures:
+        raise ExtractError(failures, results)
     return results
+
+
+class ExtractError(WorkflowError):
+    """Some articles could not be extracted; the others were."""
+
+    def __init__(self, failures: list[str], results: list[ExtractResult]) -> None:
+        self.failures = failures
+        self.results = results
+        super().__init__("\n".join(failures))

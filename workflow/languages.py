@@ -17,6 +17,7 @@ from babel.messages.plurals import get_plural
 
 from workflow.errors import LanguageError
 
+
 @dataclass(frozen=True)
 class Language:
     """A validated language: its canonical BCP 47 tag and its Babel locale."""
@@ -61,7 +62,7 @@ def parse_language(tag: object) -> Language:
     not know.
     """
     if not isinstance(tag, str) or not tag.strip():
-        raise LanguageError(f"language tag must be a non-empty string, not {tag!r}")
+        raise LanguageError(f"unknown language tag {tag!r} (use BCP 47, such as 'en' or 'pt-BR')")
     text = tag.strip().replace("_", "-")
     try:
         locale = Locale.parse(text, sep="-")
@@ -75,4 +76,3 @@ def parse_language(tag: object) -> Language:
     if locale.variant:
         parts.append(locale.variant)
     return Language("-".join(parts), locale)
-

@@ -107,7 +107,9 @@ class Project:
             known = {t.tag for t in self.config.target_languages}
             for tag in wanted:
                 if tag not in known:
-                    raise ProjectError(f"language {tag!r} is not a target language in {CONFIG_NAME}")
+                    raise ProjectError(
+                        f"language {tag!r} is not a target language in {CONFIG_NAME}"
+                    )
             targets = [t for t in targets if t.tag in wanted]
         return targets
 

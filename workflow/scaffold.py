@@ -74,8 +74,12 @@ def init_project(
 
 
 def new_article(
-    project: Project, slug: str, language: str, title: str | None = None,
-    author: str | None = None, today: dt.date | None = None,
+    project: Project,
+    slug: str,
+    language: str,
+    title: str | None = None,
+    author: str | None = None,
+    today: dt.date | None = None,
 ) -> Path:
     """Start ``articles/<slug>.md`` as a draft with its front matter filled in."""
     path = project.article_path(slug)

@@ -24,23 +24,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
+from workflow.inline import Mismatch, Piece, pieces_of, split_pieces, strip_group
 from workflow.sentences import sentence_splitter
 
 #: Bump when segmentation changes, so cached extract results are recomputed.
 SEGMENTER_VERSION = "1"
 
 PLACEHOLDER_RE = re.compile(r"(?<!\\)(?:<(/?)g(\d+)>|<x(\d+)/>)")
-_SOFT = re.compile(r"[ \t]*\n[ \t]*")
-_HARD = re.compile(r"(?:[ \t]*|\\)\n[ \t]*")
-_WS = " \t\r\n"
 
 
 @lru_cache(maxsize=1)
@@ -130,232 +127,7 @@ def placeholders_match(source: str, translation: str) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------- pieces
-
-
-@dataclass
-class _Piece:
-    """A run of a unit's inline source: text, soft whitespace or markup."""
-
-    kind: str  # "text" | "space" | "open" | "close" | "atom"
-    raw: str
-    pair: int = 0  # pairs an "open" with its "close"
-    description: str = ""
-
-
-class _Mismatch(Exception):
-    """The token stream could not be aligned with the source text."""
-
-
-def _link_tail(content: str, c: int) -> int:
-    """End offset of a link's closing part (``](url "title")``, ``][ref]`` or ``]``)."""
-    if not content.startswith("]", c):
-        raise _Mismatch("expected ']'")
-    end = len(content)
-    pos = c + 1
-    if pos < end and content[pos] == "(":
-        p = pos + 1
-        while p < end and content[p] in _WS:
-            p += 1
-        if p < end and content[p] != ")":
-            dest = parseLinkDestination(content, p, end)
-            if dest.ok:
-                p = dest.pos
-                while p < end and content[p] in _WS:
-                    p += 1
-                title = parseLinkTitle(content, p, end)
-                if title.ok and p < end and content[p] in "\"'(":
-                    p = title.pos
-                    while p < end and content[p] in _WS:
-                        p += 1
-        if p < end and content[p] == ")":
-            return p + 1
-    if pos < end and content[pos] == "[":
-        close = content.find("]", pos + 1)
-        if close >= 0:
-            return close + 1
-    return pos
-
-
-_DESCRIBE = {"em": "emphasis", "strong": "strong emphasis", "s": "strikethrough"}
-
-
-class _Aligner:
-    """Walks markdown-it inline tokens along the unit's source, producing pieces."""
-
-    def __init__(self, content: str) -> None:
-        self.content = content
-        self.c = 0
-        self.pieces: list[_Piece] = []
-        self.stack: list[int] = []
-        self.pairs = 0
-
-    def expect(self, text: str) -> None:
-        if not self.content.startswith(text, self.c):
-            raise _Mismatch(f"expected {text!r} at {self.c}")
-
-    def add(self, kind: str, raw: str, description: str = "", pair: int = 0) -> None:
-        self.pieces.append(_Piece(kind, raw, pair, description))
-        self.c += len(raw)
-
-    def open(self, raw: str, description: str) -> None:
-        self.pairs += 1
-        self.stack.append(self.pairs)
-        self.add("open", raw, description, self.pairs)
-
-    def close(self, raw: str) -> None:
-        if not self.stack:
-            raise _Mismatch("close without open")
-        self.add("close", raw, pair=self.stack.pop())
-
-    def walk(self, tokens: Sequence[Token]) -> None:
-        index = 0
-        while index < len(tokens):
-            token = tokens[index]
-            kind = token.type
-            content = self.content
-            if kind == "text" or kind == "text_special":
-                text = token.content if kind == "text" else token.markup
-                self.expect(text)
-                self.add("text", text)
-            elif kind == "softbreak":
-                match = _SOFT.match(content, self.c)
-                if not match:
-                    raise _Mismatch("soft break")
-                self.add("space", match.group(0))
-            elif kind == "hardbreak":
-                match = _HARD.match(content, self.c)
-                if not match:
-                    raise _Mismatch("hard break")
-                self.add("atom", match.group(0), "line break")
-            elif kind.endswith("_open") and kind[:-5] in _DESCRIBE:
-                self.expect(token.markup)
-                self.open(token.markup, _DESCRIBE[kind[:-5]])
-            elif kind.endswith("_close") and kind[:-6] in _DESCRIBE:
-                self.expect(token.markup)
-                self.close(token.markup)
-            elif kind == "link_open" and token.info == "auto":
-                self.expect("<")
-                end = content.find(">", self.c)
-                if end < 0:
-                    raise _Mismatch("autolink")
-                self.add("atom", content[self.c : end + 1], f"link {token.attrGet('href')}")
-                while tokens[index].type != "link_close":
-                    index += 1
-            elif kind == "link_open":
-                self.expect("[")
-                self.open("[", f"link to {token.attrGet('href')}")
-            elif kind == "link_close":
-                self.close(content[self.c : _link_tail(content, self.c)])
-            elif kind == "image":
-                self.expect("![")
-                self.open("![", f"image {token.attrGet('src')}")
-                self.walk(token.children or [])
-                self.close(content[self.c : _link_tail(content, self.c)])
-            elif kind == "code_inline":
-                self.expect(token.markup)
-                n = len(token.markup)
-                closing = re.compile(rf"(?<!`)`{{{n}}}(?!`)")
-                match = closing.search(content, self.c + n)
-                if not match:
-                    raise _Mismatch("code span")
-                raw = content[self.c : match.end()]
-                self.add("atom", raw, f"code {raw}")
-            elif kind == "html_inline":
-                self.expect(token.content)
-                self.add("atom", token.content, f"HTML {token.content}")
-            else:
-                raise _Mismatch(f"unexpected token {kind}")
-            index += 1
-
-
-def _pieces(content: str, children: Sequence[Token]) -> list[_Piece]:
-    aligner = _Aligner(content)
-    aligner.walk(children)
-    if aligner.c != len(content) or aligner.stack:
-        raise _Mismatch("source not fully consumed")
-    return aligner.pieces
-
-
-# --------------------------------------------------------------------------- splitting
-
-
-def _split_pieces(pieces: list[_Piece], split: Callable[[str], list[str]]) -> list[list[_Piece]]:
-    """Group pieces into sentences; markup pairs never straddle two sentences."""
-    # Text seen by the sentence splitter: text as is, soft breaks as a space,
-    # atoms as a neutral word, pair markers as nothing.
-    flat: list[str] = []
-    starts: list[int] = []
-    position = 0
-    for piece in pieces:
-        starts.append(position)
-        form = {"text": piece.raw, "space": " ", "atom": " X "}.get(piece.kind, "")
-        flat.append(form)
-        position += len(form)
-    sentences = split("".join(flat))
-    bounds = []
-    offset = 0
-    for sentence in sentences[:-1]:
-        offset += len(sentence)
-        bounds.append(offset)
-
-    def sentence_at(pos: int) -> int:
-        return sum(1 for b in bounds if b <= pos)
-
-    groups: list[list[_Piece]] = [[] for _ in range(len(bounds) + 1)]
-    for piece, start in zip(pieces, starts, strict=True):
-        if piece.kind == "text":
-            cuts = [b - start for b in bounds if start < b < start + len(piece.raw)]
-            index = sentence_at(start)
-            previous = 0
-            for cut in [*cuts, len(piece.raw)]:
-                groups[index].append(_Piece("text", piece.raw[previous:cut]))
-                index += 1
-                previous = cut
-        elif piece.kind == "close" or piece.kind == "space":
-            groups[sentence_at(max(start - 1, 0))].append(piece)
-        else:
-            groups[sentence_at(start)].append(piece)
-    groups = [g for g in groups if g]
-    # Merge sentences until every open marker sits with its close marker.
-    merged: list[list[_Piece]] = []
-    open_pairs: set[int] = set()
-    for group in groups:
-        if merged and open_pairs:
-            merged[-1].extend(group)
-        else:
-            merged.append(list(group))
-        for piece in group:
-            if piece.kind == "open":
-                open_pairs.add(piece.pair)
-            elif piece.kind == "close":
-                open_pairs.discard(piece.pair)
-    return merged
-
-
-def _strip_group(group: list[_Piece]) -> tuple[str, list[_Piece], str]:
-    """Split leading and trailing whitespace off a sentence: (lead, core, trail)."""
-    core = list(group)
-    lead: list[str] = []
-    trail: list[str] = []
-    while core and core[0].kind in ("space", "text") and not core[0].raw.strip(_WS):
-        lead.append(core.pop(0).raw)
-    if core and core[0].kind == "text":
-        text = core[0].raw
-        stripped = text.lstrip(_WS)
-        lead.append(text[: len(text) - len(stripped)])
-        core[0] = _Piece("text", stripped)
-    while core and core[-1].kind in ("space", "text") and not core[-1].raw.strip(_WS):
-        trail.insert(0, core.pop().raw)
-    if core and core[-1].kind == "text":
-        text = core[-1].raw
-        stripped = text.rstrip(_WS)
-        trail.insert(0, text[len(stripped) :])
-        core[-1] = _Piece("text", stripped)
-    return "".join(lead), core, "".join(trail)
-
-
-def _make_segment(core: list[_Piece], line: int, block: str, flags: dict[str, bool]) -> Segment:
+def _make_segment(core: list[Piece], line: int, block: str, flags: dict[str, bool]) -> Segment:
     numbers: dict[int, int] = {}
     form: list[str] = []
     holders: list[tuple[str, str, str]] = []
@@ -391,7 +163,7 @@ def _make_segment(core: list[_Piece], line: int, block: str, flags: dict[str, bo
     )
 
 
-def _translatable(core: list[_Piece]) -> bool:
+def _translatable(core: list[Piece]) -> bool:
     return any(p.kind == "text" and any(ch.isalpha() for ch in p.raw) for p in core)
 
 
@@ -463,8 +235,6 @@ class Document:
                     result.translated += 1
                 parts.append(restored if restored is not None else piece.raw)
             text = "".join(parts)
-            if unit.single_line:
-                text = re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
             first, start, _ = unit.spans[0]
             last, _, end = unit.spans[-1]
             edits.append((offsets[first] + start, offsets[last] + end, _reflow(unit, lines, text)))
@@ -506,14 +276,16 @@ def _block_kind(stack: list[str], token: Token) -> str:
     return "paragraph"
 
 
-def _locate(content: str, first: int, lines: list[str], cursors: dict[int, int]) -> list[tuple[int, int, int]]:
+def _locate(
+    content: str, first: int, lines: list[str], cursors: dict[int, int]
+) -> list[tuple[int, int, int]]:
     """Find each line of ``content`` in the source lines starting at ``first``."""
     spans = []
     parts = content.split("\n")
     for i, part in enumerate(parts):
         index = first + i
         if index >= len(lines):
-            raise _Mismatch("content runs past the block")
+            raise Mismatch("content runs past the block")
         line = lines[index].removesuffix("\r")
         floor = cursors.get(index, 0)
         last = i == len(parts) - 1
@@ -523,9 +295,9 @@ def _locate(content: str, first: int, lines: list[str], cursors: dict[int, int])
         elif last:
             start = line.find(part, floor)
         else:
-            raise _Mismatch("line is not a suffix")
+            raise Mismatch("line is not a suffix")
         if start < 0 or line[start : start + len(part)] != part:
-            raise _Mismatch("line not found")
+            raise Mismatch("line not found")
         spans.append((index, start, start + len(part)))
         cursors[index] = start + len(part)
     return spans
@@ -553,10 +325,15 @@ def segment_body(body: str, language: str, first_line: int = 1) -> Document:
         if token.type != "inline" or not token.content.strip() or token.map is None:
             continue
         single = block.startswith("heading") or block == "table cell"
+        content, children = token.content, token.children or []
+        if block == "table cell" and "|" in content:
+            # markdown-it unescapes "\|" inside cells; align against the source form.
+            content = content.replace("|", "\\|")
+            children = _markdown().parseInline(content)[0].children or []
         try:
-            spans = _locate(token.content, token.map[0], lines, cursors)
-            pieces = _pieces(token.content, token.children or [])
-        except _Mismatch as exc:
+            spans = _locate(content, token.map[0], lines, cursors)
+            pieces = pieces_of(content, children)
+        except Mismatch as exc:
             document.warnings.append(
                 f"line {first_line + token.map[0]}: {block} kept untranslated ({exc})"
             )
@@ -564,8 +341,8 @@ def segment_body(body: str, language: str, first_line: int = 1) -> Document:
         unit = Unit(block=block, spans=spans, single_line=single)
         flags = {"single_line": single, "escape_pipes": block == "table cell"}
         line = first_line + token.map[0]
-        for group in _split_pieces(pieces, split):
-            lead, core, trail = _strip_group(group)
+        for group in split_pieces(pieces, split):
+            lead, core, trail = strip_group(group)
             raw_core = "".join(p.raw for p in core)
             if lead:
                 unit.pieces.append(lead)

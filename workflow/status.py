@@ -13,8 +13,14 @@ from workflow.extract import source_hash
 from workflow.project import Project
 
 STAGES = (
-    "source", "draft", "not extracted", "source changed", "not started",
-    "translating", "in review", "reviewed",
+    "source",
+    "draft",
+    "not extracted",
+    "source changed",
+    "not started",
+    "translating",
+    "in review",
+    "reviewed",
 )
 
 

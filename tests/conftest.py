@@ -1,0 +1,68 @@
+"""Shared fixtures: a copy of the sample project and GNU gettext checks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from workflow.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def msgfmt_check(path: Path) -> None:
+    """Fail the test unless GNU ``msgfmt --check`` accepts the catalogue."""
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"msgfmt --check {path}:\n{result.stderr}"
+
+
+def check_all_catalogs(root: Path) -> int:
+    """Run ``msgfmt --check`` on every PO file below ``root``; return how many."""
+    paths = sorted(root.rglob("*.po"))
+    for path in paths:
+        msgfmt_check(path)
+    return len(paths)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample project (config and articles, no catalogues)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "workflow.toml", root / "workflow.toml")
+    shutil.copytree(ROOT / "articles", root / "articles")
+    (root / "locales").mkdir()
+    return root
+
+
+@pytest.fixture
+def project(sample: Path) -> Project:
+    return Project.load(sample)
+
+
+@pytest.fixture
+def fill() -> Callable[..., None]:
+    """Set msgstr of every entry of a PO file with a function of its msgid."""
+
+    def fill(path: Path, make: Callable[[str], str], fuzzy: bool = False) -> None:
+        po = polib.pofile(str(path))
+        for entry in po:
+            entry.msgstr = make(entry.msgid)
+            if fuzzy:
+                entry.flags = ["fuzzy"]
+            elif "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.save()
+
+    return fill

@@ -1,0 +1,130 @@
+"""The command line: thin commands, one-line errors, --help with examples."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from workflow.cli import cli
+
+from .conftest import check_all_catalogs
+
+COMMANDS = ["init", "new", "extract", "render", "status"]
+
+
+def run(project: Path | None, *args: str) -> tuple[int, str]:
+    runner = CliRunner()
+    prefix = ["--project", str(project)] if project else []
+    result = runner.invoke(cli, [*prefix, *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, output = run(None, command, "--help")
+    assert code == 0
+    assert "Example" in output and f"workflow {command}" in output
+
+
+def test_init_new_extract_status_render(tmp_path: Path) -> None:
+    code, output = run(
+        None, "init", str(tmp_path / "site"), "--source", "en,es", "--targets", "en,es,ca"
+    )
+    assert code == 0, output
+    root = tmp_path / "site"
+    assert (root / "workflow.toml").is_file() and (root / "articles").is_dir()
+    code, output = run(root, "new", "council-vote", "--lang", "en", "--title", "The council votes")
+    assert code == 0, output
+    article = (root / "articles" / "council-vote.md").read_text()
+    assert "title: The council votes" in article and "status: draft" in article
+    code, output = run(root, "extract")
+    assert code == 0 and "skipped (draft)" in output
+    (root / "articles" / "council-vote.md").write_text(
+        article.replace("status: draft", "status: ready")
+    )
+    code, output = run(root, "extract")
+    assert code == 0 and "created es/council-vote" in output and "created ca/council-vote" in output
+    assert check_all_catalogs(root / "locales") == 2
+    code, output = run(root, "status")
+    assert code == 0 and "council-vote" in output and "not started" in output
+    po_path = root / "locales" / "es" / "LC_MESSAGES" / "council-vote.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = "ES " + entry.msgid
+    po.save()
+    code, output = run(root, "status", "council-vote")
+    assert "reviewed" in output
+    code, output = run(root, "render", "council-vote", "--lang", "es")
+    assert code == 0 and "title: ES The council votes" in output and "language: es" in output
+    out_file = tmp_path / "out.md"
+    code, output = run(root, "render", "council-vote", "--lang", "es", "-o", str(out_file))
+    assert "ES The council votes" in out_file.read_text()
+
+
+def test_status_shows_source_changed(tmp_path: Path, sample: Path) -> None:
+    run(sample, "extract")
+    path = sample / "articles" / "harbour-rebuilt.md"
+    path.write_text(path.read_text().replace("Five years", "Six years"))
+    code, output = run(sample, "status", "harbour-rebuilt")
+    assert code == 0 and "source changed" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["render", "nope", "--lang", "es"], "Error: articles/nope.md: no such article"),
+        (["extract", "../etc"], "Error: invalid slug '../etc'"),
+        (["render", "harbour-rebuilt", "--lang", "xx"], "Error: unknown language tag 'xx'"),
+        (["extract", "harbour-rebuilt", "--lang", "de"], "Error: language 'de' is not a target"),
+        (["new", "x", "--lang", "fr"], "Error: language 'fr' is not a source language"),
+    ],
+)
+def test_bad_input_is_one_error_line(sample: Path, args: list[str], message: str) -> None:
+    code, output = run(sample, *args)
+    assert code == 1
+    assert output.startswith(message), output
+    assert "Traceback" not in output
+
+
+def test_bad_article_stops_extract_with_its_name(sample: Path) -> None:
+    (sample / "articles" / "broken.md").write_text("---\ntitle: [\n---\n")
+    code, output = run(sample, "extract")
+    assert code == 1
+    assert "Error: articles/broken.md: line 3: front matter is not valid YAML" in output
+    # the other articles were still extracted
+    assert (sample / "locales" / "es" / "LC_MESSAGES" / "harbour-rebuilt.po").is_file()
+
+
+def test_config_errors_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "workflow.toml").write_text('[site]\nname = "x"\n[languages]\nsource = ["qq"]\n')
+    code, output = run(tmp_path, "status")
+    assert code == 1
+    assert "site.base_url: is required" in output and "unknown language tag 'qq'" in output
+
+
+def test_no_project_found(tmp_path: Path) -> None:
+    code, output = run(tmp_path, "status")
+    assert code == 1 and "no workflow.toml" in output
+
+
+def test_python_dash_m_and_console_script(sample: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workflow", "--project", str(sample), "status"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "harbour-rebuilt" in result.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "workflow", "--project", str(sample), "render", "x", "--lang", "es"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: articles/x.md: no such article"

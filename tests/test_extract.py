@@ -1,0 +1,229 @@
+"""Extract: catalogues created and merged like msgmerge, written atomically."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+from babel.messages.pofile import read_po
+
+from workflow.catalog import read_catalog
+from workflow.extract import ExtractError, extract
+from workflow.languages import parse_language
+from workflow.project import Project
+
+from .conftest import check_all_catalogs, msgfmt_check
+
+ES = parse_language("es")
+
+STORY = """---
+title: The vote
+published: 2024-08-19
+language: en
+---
+The council met on Monday. It voted on the harbour plan. The vote was close.
+
+The mayor spoke first. Nobody else spoke.
+"""
+
+
+@pytest.fixture
+def story(project: Project) -> Path:
+    path = project.articles_dir / "vote.md"
+    path.write_text(STORY, encoding="utf-8")
+    return path
+
+
+def entries(project: Project, slug: str = "vote") -> dict[str, polib.POEntry]:
+    po = read_catalog(project.catalog_path(slug, ES))
+    return {("~" if e.obsolete else "") + e.msgid: e for e in po}
+
+
+def review_all(project: Project, fill: Callable[..., None]) -> None:
+    fill(project.catalog_path("vote", ES), lambda msgid: f"ES {msgid}")
+
+
+def test_extract_creates_valid_catalogues_for_every_target(project: Project) -> None:
+    results = extract(project, [])
+    assert {r.action for r in results} == {"created"}
+    assert check_all_catalogs(project.locales_dir) == 7
+    po = read_catalog(project.catalog_path("harbour-rebuilt", ES))
+    assert po.metadata["Language"] == "es"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=")
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    first = po[0]
+    assert (first.msgctxt, first.msgid) == ("title", "How the harbour was rebuilt")
+    assert first.occurrences == [("articles/harbour-rebuilt.md", "2")]
+    body = [e for e in po if e.msgctxt is None]
+    assert body[0].msgid.startswith("When the storm of October 2019")
+    assert body[0].comment == "paragraph"
+    # catalogues read back in Babel and in GNU gettext tools
+    with project.catalog_path("harbour-rebuilt", ES).open("rb") as handle:
+        catalog = read_po(handle)
+    assert len([m for m in catalog if m.id]) == len(po)
+    stats = subprocess.run(
+        [
+            "msgfmt",
+            "--statistics",
+            "-o",
+            "/dev/null",
+            str(project.catalog_path("harbour-rebuilt", ES)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"{len(po)} untranslated messages" in stats.stderr
+
+
+def test_source_language_gets_no_catalogue(project: Project) -> None:
+    extract(project, ["harbour-rebuilt"])
+    assert not (project.locales_dir / "en" / "LC_MESSAGES" / "harbour-rebuilt.po").exists()
+
+
+def test_drafts_are_not_extracted(project: Project, story: Path) -> None:
+    story.write_text(STORY.replace("language: en", "language: en\nstatus: draft"))
+    assert {r.action for r in extract(project, ["vote"])} == {"skipped (draft)"}
+    assert not project.catalog_path("vote", ES).exists()
+
+
+def test_unchanged_sentences_keep_translation_and_review_state(
+    project: Project, story: Path, fill: Callable[..., None]
+) -> None:
+    extract(project, ["vote"])
+    review_all(project, fill)
+    story.write_text(STORY.replace("The vote was close.", "The vote was very close."))
+    extract(project, ["vote"])
+    found = entries(project)
+    kept = found["The council met on Monday."]
+    assert kept.msgstr == "ES The council met on Monday." and "fuzzy" not in kept.flags
+    changed = found["The vote was very close."]
+    assert changed.msgstr == "ES The vote was close."
+    assert "fuzzy" in changed.flags
+    assert changed.previous_msgid == "The vote was close."
+    assert "The vote was close." not in found and "~The vote was close." not in found
+    msgfmt_check(project.catalog_path("vote", ES))
+    assert '#| msgid "The vote was close."' in project.catalog_path("vote", ES).read_text()
+
+
+def test_removed_sentences_become_obsolete_and_come_back(
+    project: Project, story: Path, fill: Callable[..., None]
+) -> None:
+    extract(project, ["vote"])
+    review_all(project, fill)
+    story.write_text(STORY.replace(" Nobody else spoke.", ""))
+    extract(project, ["vote"])
+    gone = entries(project)["~Nobody else spoke."]
+    assert gone.obsolete and gone.msgstr == "ES Nobody else spoke."
+    assert '#~ msgid "Nobody else spoke."' in project.catalog_path("vote", ES).read_text()
+    msgfmt_check(project.catalog_path("vote", ES))
+    story.write_text(STORY)
+    extract(project, ["vote"])
+    back = entries(project)["Nobody else spoke."]
+    assert not back.obsolete and back.msgstr == "ES Nobody else spoke." and not back.flags
+
+
+def test_reordered_sentences_keep_translations_in_new_order(
+    project: Project, story: Path, fill: Callable[..., None]
+) -> None:
+    extract(project, ["vote"])
+    review_all(project, fill)
+    story.write_text(
+        STORY.replace(
+            "The mayor spoke first. Nobody else spoke.", "Nobody else spoke. The mayor spoke first."
+        )
+    )
+    extract(project, ["vote"])
+    po = read_catalog(project.catalog_path("vote", ES))
+    body = [e.msgid for e in po if e.msgctxt is None and not e.obsolete]
+    assert body[-2:] == ["Nobody else spoke.", "The mayor spoke first."]
+    assert all(e.msgstr == "ES " + e.msgid and not e.flags for e in po)
+
+
+def test_new_sentences_are_untranslated_and_translator_comments_survive(
+    project: Project, story: Path, fill: Callable[..., None]
+) -> None:
+    extract(project, ["vote"])
+    review_all(project, fill)
+    path = project.catalog_path("vote", ES)
+    po = polib.pofile(str(path))
+    po.find("The mayor spoke first.").tcomment = "checked with the desk"
+    po.save()
+    story.write_text(STORY + "\nA completely different closing remark about parking.\n")
+    extract(project, ["vote"])
+    found = entries(project)
+    assert found["A completely different closing remark about parking."].msgstr == ""
+    assert found["The mayor spoke first."].tcomment == "checked with the desk"
+
+
+def test_same_sentence_twice_is_one_entry_with_two_references(
+    project: Project, story: Path
+) -> None:
+    story.write_text(STORY + "\nThe mayor spoke first.\n")
+    extract(project, ["vote"])
+    entry = entries(project)["The mayor spoke first."]
+    assert entry.occurrences == [("articles/vote.md", "8"), ("articles/vote.md", "10")]
+
+
+def test_re_extract_without_changes_rewrites_nothing(project: Project, story: Path) -> None:
+    extract(project, [])
+    stamps = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in project.locales_dir.rglob("*.po")}
+    results = extract(project, [])
+    assert {r.action for r in results} == {"unchanged"}
+    forced = extract(project, [], force=True)
+    assert {r.action for r in forced} == {"unchanged"}
+    assert stamps == {
+        p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in project.locales_dir.rglob("*.po")
+    }
+
+
+def test_editing_one_article_rewrites_only_its_catalogues(project: Project, story: Path) -> None:
+    extract(project, [])
+    before = {p: p.read_bytes() for p in project.locales_dir.rglob("*.po")}
+    story.write_text(STORY.replace("Monday", "Tuesday"))
+    results = extract(project, [])
+    changed = {p for p in project.locales_dir.rglob("*.po") if p.read_bytes() != before[p]}
+    assert {p.stem for p in changed} == {"vote"}
+    assert {(r.slug, r.action) for r in results if r.action != "unchanged"} == {("vote", "updated")}
+
+
+def test_failed_write_leaves_old_catalogue_intact(
+    project: Project, story: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract(project, ["vote"])
+    path = project.catalog_path("vote", ES)
+    before = path.read_bytes()
+    story.write_text(STORY.replace("Monday", "Friday"))
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        extract(project, ["vote"])
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_broken_po_file_is_a_clear_error_and_stays_untouched(project: Project, story: Path) -> None:
+    path = project.catalog_path("vote", ES)
+    path.parent.mkdir(parents=True)
+    path.write_text('msgid "open quote\nmsgstr ""\n')
+    story.write_text(STORY.replace("Monday", "Sunday"))
+    with pytest.raises(ExtractError) as info:
+        extract(project, ["vote"])
+    assert info.value.message.startswith("locales/es/LC_MESSAGES/vote.po: broken PO file")
+    assert path.read_text() == 'msgid "open quote\nmsgstr ""\n'
+
+
+def test_non_utf8_po_file_is_a_clear_error(project: Project, story: Path) -> None:
+    path = project.catalog_path("vote", ES)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'msgid ""\nmsgstr ""\n\nmsgid "caf\xe9"\nmsgstr ""\n')
+    with pytest.raises(ExtractError, match=r"vote.po: line 4: not UTF-8"):
+        extract(project, ["vote"])
