@@ -28,6 +28,10 @@ from workflow.segment import Segment
 #: Below this similarity (0-100) an old translation is not offered for a new sentence.
 FUZZY_CUTOFF = 60.0
 SOURCE_HASH = "X-Workflow-Source-Hash"
+SOURCE_LANGUAGE = "X-Workflow-Source-Language"
+#: Translator-comment lines starting with this are workflow's own provenance notes.
+PROVENANCE = "workflow: "
+_MACHINE_KINDS = ("machine ", "memory ", "attention ", "previous translation: ")
 SOURCE_PATH = "X-Workflow-Source"
 WRAP = 79
 
@@ -131,6 +135,47 @@ def read_header(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     return fields
+
+
+def provenance(entry: polib.POEntry) -> list[str]:
+    """Workflow's provenance notes of an entry (``machine apertium 2024-…``, …)."""
+    return [
+        line[len(PROVENANCE) :]
+        for line in (entry.tcomment or "").splitlines()
+        if line.startswith(PROVENANCE)
+    ]
+
+
+def set_provenance(entry: polib.POEntry, *notes: str) -> None:
+    """Replace workflow's notes on an entry, keeping the translator's own comments."""
+    own = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
+    entry.tcomment = "\n".join([*own, *(PROVENANCE + note for note in notes)])
+
+
+def strip_machine_notes(tcomment: str) -> str:
+    """A translator comment without machine/memory/attention notes (for a changed source)."""
+    return "\n".join(
+        line
+        for line in (tcomment or "").splitlines()
+        if not (line.startswith(PROVENANCE) and line[len(PROVENANCE) :].startswith(_MACHINE_KINDS))
+    )
+
+
+def needs_machine(entry: polib.POEntry) -> bool:
+    """Whether machine translation may fill this entry.
+
+    Empty entries, and fuzzy entries whose *source changed* (``#| msgid`` kept
+    by extract) and that no engine or memory has filled since.  A translation a
+    person wrote or confirmed — reviewed, or fuzzy by their own choice — is
+    never a candidate.
+    """
+    if entry.obsolete:
+        return False
+    if not entry.msgstr:
+        return True
+    if "fuzzy" not in entry.flags or not entry.previous_msgid:
+        return False
+    return not any(note.startswith(("machine ", "memory ")) for note in provenance(entry))
 
 
 def entry_state(entry: polib.POEntry) -> str:
@@ -240,7 +285,7 @@ def merge(po: polib.POFile, segments: Iterable[Segment], source: str) -> polib.P
         used.add(key)
         entry.msgstr = old.msgstr
         entry.flags = ["fuzzy"]
-        entry.tcomment = old.tcomment
+        entry.tcomment = strip_machine_notes(old.tcomment)
         entry.previous_msgid = old.msgid
         if old.msgctxt is not None:
             entry.previous_msgctxt = old.msgctxt

@@ -48,9 +48,34 @@ KNOWN_ENGINES = (
 _SECTIONS: dict[str, set[str]] = {
     "site": {"name", "base_url"},
     "languages": {"source", "targets"},
-    "engines": set(),  # "default" plus free-form "src:dst" pair keys
+    "engines": set(),  # "default", "src:dst" pair keys and one table per engine
     "glossary": {"path"},
+    "translate": {"timeout", "retries", "backoff", "backoff_cap", "batch_size"},
 }
+
+#: Settings each engine accepts in its ``[engines.<name>]`` table.
+_COMMON_ENGINE_KEYS = {"url", "api_key_env", "timeout"}
+ENGINE_KEYS: dict[str, set[str]] = {
+    "apertium": {"binary", "timeout"},
+    "pseudo": set(),
+    "google": _COMMON_ENGINE_KEYS,
+    "deepl": _COMMON_ENGINE_KEYS | {"free"},
+    "microsoft": _COMMON_ENGINE_KEYS | {"region"},
+    "mymemory": _COMMON_ENGINE_KEYS | {"email"},
+    "libre": _COMMON_ENGINE_KEYS,
+    "chatgpt": _COMMON_ENGINE_KEYS | {"model"},
+}
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """How hard to try an engine: per-request timeout, retries and backoff (seconds)."""
+
+    timeout: float = 20.0
+    retries: int = 4
+    backoff: float = 0.5
+    backoff_cap: float = 8.0
+    batch_size: int = 0  # segments per engine call; 0 = the engine's own choice
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,8 @@ class Config:
     default_engine: str = "apertium"
     engines: dict[tuple[str, str], str] = field(default_factory=dict)
     glossary_path: str = "glossary.toml"
+    engine_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
 
     def targets_for(self, source: Language) -> tuple[Language, ...]:
         """Target languages for an article written in ``source`` (all but itself)."""
@@ -170,8 +197,18 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
     engines_table = tables["engines"]
     default_engine = "apertium"
     pairs: dict[tuple[str, str], str] = {}
+    engine_settings: dict[str, dict[str, Any]] = {}
     for key, value in engines_table.items():
         name_key = f"engines.{key}"
+        if isinstance(value, dict):
+            if key not in ENGINE_KEYS:
+                check.problem(name_key, f"unknown engine (known: {', '.join(KNOWN_ENGINES)})")
+                continue
+            for option in value:
+                if option not in ENGINE_KEYS[key]:
+                    check.problem(f"{name_key}.{option}", "unknown key")
+            engine_settings[key] = dict(value)
+            continue
         if not isinstance(value, str) or value not in KNOWN_ENGINES:
             check.problem(name_key, f"unknown engine {value!r} (known: {', '.join(KNOWN_ENGINES)})")
             continue
@@ -192,6 +229,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         pairs[(src_lang.tag, dst_lang.tag)] = value
 
     glossary_path = check.string(tables["glossary"], "glossary", "path", required=False)
+    translate = _translate_settings(check, tables["translate"])
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -204,7 +242,30 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         default_engine=default_engine,
         engines=pairs,
         glossary_path=glossary_path or "glossary.toml",
+        engine_settings=engine_settings,
+        translate=translate,
     )
+
+
+def _translate_settings(check: _Checker, table: dict[str, Any]) -> TranslateSettings:
+    values: dict[str, Any] = {}
+    defaults = TranslateSettings()
+    for key in ("timeout", "backoff", "backoff_cap"):
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                check.problem(f"translate.{key}", f"must be a number of seconds, not {value!r}")
+            else:
+                values[key] = float(value)
+    for key in ("retries", "batch_size"):
+        if key in table:
+            value = table[key]
+            low = 0
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                check.problem(f"translate.{key}", f"must be a whole number >= {low}, not {value!r}")
+            else:
+                values[key] = value
+    return TranslateSettings(**{**vars(defaults), **values})
 
 
 def load_config(path: Path) -> Config:

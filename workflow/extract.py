@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from workflow.article import Article
 from workflow.catalog import (
     SOURCE_HASH,
+    SOURCE_LANGUAGE,
     Stats,
     merge,
     new_catalog,
@@ -103,6 +104,7 @@ def extract_article(
             )
             po = merge(old, segments, source_ref)
             po.metadata[SOURCE_HASH] = digest
+            po.metadata[SOURCE_LANGUAGE] = article.meta.language.tag
             po.metadata["Language"] = language.gettext_id
             po.metadata["Plural-Forms"] = language.plural_forms
             written = write_catalog(po, path)

@@ -35,7 +35,7 @@ from workflow.inline import Mismatch, Piece, pieces_of, split_pieces, strip_grou
 from workflow.sentences import sentence_splitter
 
 #: Bump when segmentation changes, so cached extract results are recomputed.
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 PLACEHOLDER_RE = re.compile(r"(?<!\\)(?:<(/?)g(\d+)>|<x(\d+)/>)")
 

@@ -1,0 +1,199 @@
+"""Apertium, the offline engine: the real ``apertium`` program, many segments per call.
+
+Starting the Apertium pipeline costs about a quarter of a second, so segments
+are sent in batches: one process translates hundreds of segments separated by
+blank lines (which Apertium treats as sentence and block ends, so no context
+leaks from one segment into the next).  If the output does not split back into
+as many parts, the batch is halved until it does.
+
+BCP 47 tags map to Apertium's ISO 639-3 codes (``ca`` → ``cat``); the installed
+pairs come from ``apertium -l``.  ``-u`` drops the ``*`` marks of unknown
+words; ``#`` and ``@`` marks (generation and transfer errors) are removed too,
+so no Apertium debug mark ever reaches a catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from workflow.config import TranslateSettings
+from workflow.engines import EngineFailed
+from workflow.errors import EngineError
+from workflow.languages import Language
+
+#: BCP 47 primary language subtag → Apertium (ISO 639-3) code.
+CODES = {
+    "en": "eng",
+    "es": "spa",
+    "ca": "cat",
+    "fr": "fra",
+    "it": "ita",
+    "pt": "por",
+    "de": "deu",
+    "gl": "glg",
+    "eu": "eus",
+    "oc": "oci",
+    "an": "arg",
+    "ast": "ast",
+    "ro": "ron",
+    "nl": "nld",
+    "sv": "swe",
+    "da": "dan",
+    "nb": "nob",
+    "nn": "nno",
+    "is": "isl",
+    "mk": "mkd",
+    "sr": "hbs",
+    "hr": "hbs",
+    "bs": "hbs",
+    "cy": "cym",
+    "br": "bre",
+    "eo": "epo",
+    "sc": "srd",
+    "mt": "mlt",
+    "bg": "bul",
+    "ru": "rus",
+    "uk": "ukr",
+    "be": "bel",
+    "kk": "kaz",
+    "tt": "tat",
+    "sq": "sqi",
+    "ur": "urd",
+    "hi": "hin",
+    "id": "ind",
+    "ms": "msa",
+    "fi": "fin",
+    "se": "sme",
+    "pl": "pol",
+    "cs": "ces",
+    "sk": "slk",
+    "sl": "slv",
+    "lv": "lav",
+    "lt": "lit",
+    "ga": "gle",
+}
+_SEPARATOR = "\n\n"
+_MARK = re.compile(r"(?<![\w#@*])([#@*])(?=\w)")
+
+
+def _mode_candidates(source: Language, target: Language) -> list[str]:
+    """Apertium modes to try, most specific first (``eng-cat_valencia``, ``eng-cat``)."""
+    src = CODES.get(source.primary)
+    dst = CODES.get(target.primary)
+    if not src or not dst:
+        return []
+    base = f"{src}-{dst}"
+    variants = []
+    if target.locale.variant:
+        variants.append(f"{base}_{target.locale.variant.lower()}")
+    if target.locale.territory:
+        variants.append(f"{base}_{target.locale.territory}")
+    return [*variants, base]
+
+
+def clean_marks(output: str, source: str) -> str:
+    """Remove Apertium's ``*``, ``#`` and ``@`` word marks that were not in the source."""
+
+    def keep(match: re.Match[str]) -> str:
+        word = re.match(r"\w+", output[match.end() :])
+        token = match.group(1) + (word.group(0) if word else "")
+        return match.group(1) if token in source else ""
+
+    return _MARK.sub(keep, output)
+
+
+class ApertiumEngine:
+    """The ``apertium`` engine."""
+
+    name = "apertium"
+
+    def __init__(self, binary: str = "apertium", timeout: float = 20.0) -> None:
+        self.binary = binary
+        self.timeout = timeout
+
+    @cached_property
+    def modes(self) -> set[str]:
+        """Installed translation directions (``apertium -l``)."""
+        if shutil.which(self.binary) is None:
+            raise EngineError(
+                f"apertium is not installed ({self.binary!r} not found): "
+                "install the Debian package 'apertium' and a language pair such as "
+                "'apertium-eng-spa'"
+            )
+        try:
+            result = subprocess.run(
+                [self.binary, "-l"],
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineFailed("apertium", f"`apertium -l` hung for {self.timeout:g} s") from exc
+        return {line.strip() for line in result.stdout.splitlines() if line.strip()}
+
+    def mode(self, source: Language, target: Language) -> str:
+        candidates = _mode_candidates(source, target)
+        for mode in candidates:
+            if mode in self.modes:
+                return mode
+        wanted = candidates[-1] if candidates else f"{source.primary}-{target.primary}"
+        pair = "-".join(sorted(wanted.split("_")[0].split("-")))
+        raise EngineError(
+            f"apertium has no {source.tag}→{target.tag} pair installed ({wanted}): "
+            f"install the Debian package 'apertium-{pair}' if it exists "
+            "(`apt-cache search apertium`), or set another engine for this pair in "
+            "workflow.toml"
+        )
+
+    def check_pair(self, source: Language, target: Language) -> None:
+        self.mode(source, target)
+
+    def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
+        if not texts:
+            return []
+        mode = self.mode(source, target)
+        flat = [" ".join(text.split()) for text in texts]
+        parts = self._run(mode, _SEPARATOR.join(flat))
+        if len(parts) != len(flat):
+            if len(flat) == 1:
+                parts = [" ".join(parts)]
+            else:
+                half = len(flat) // 2
+                return self.translate(texts[:half], source, target) + self.translate(
+                    texts[half:], source, target
+                )
+        return [clean_marks(part, text) for part, text in zip(parts, flat, strict=True)]
+
+    def _run(self, mode: str, payload: str) -> list[str]:
+        # Generous: Apertium does a few thousand words a second on one core.
+        timeout = self.timeout + len(payload) / 2000
+        try:
+            result = subprocess.run(
+                [self.binary, "-u", "-f", "txt", mode],
+                input=payload,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineFailed("apertium", f"no answer within {timeout:.0f} s (killed)") from exc
+        except OSError as exc:
+            raise EngineFailed("apertium", f"cannot run {self.binary!r}: {exc.strerror}") from exc
+        if result.returncode != 0:
+            message = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            raise EngineFailed("apertium", f"exit status {result.returncode}: {message}")
+        return [part.strip() for part in result.stdout.strip().split(_SEPARATOR)]
+
+
+def create(
+    settings: Mapping[str, Any], translate: TranslateSettings, environ: Mapping[str, str]
+) -> ApertiumEngine:
+    timeout = float(settings.get("timeout", translate.timeout))
+    return ApertiumEngine(str(settings.get("binary", "apertium")), timeout)

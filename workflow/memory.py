@@ -1,0 +1,114 @@
+"""Translation memory: every reviewed translation in the project, searchable.
+
+The memory is derived from the catalogues (files are the truth) and indexed
+in ``.workflow-cache/memory.sqlite`` so a project with thousands of catalogues
+is not re-parsed on every run: a catalogue is read again only when its size
+or modification time changed.  Only reviewed translations count (not fuzzy,
+not empty); obsolete entries count too, since a sentence removed from one
+article may appear in the next.
+
+Exact matches are used before any engine is asked; fuzzy matches (rapidfuzz)
+are suggestions for translators, with their similarity in percent.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from workflow.catalog import SOURCE_LANGUAGE, read_catalog, read_header
+from workflow.errors import CatalogError, LanguageError
+from workflow.languages import parse_language
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS units (
+    path TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    msgid TEXT NOT NULL, msgstr TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS units_lookup ON units (source, target, msgid);
+CREATE INDEX IF NOT EXISTS units_path ON units (path);
+"""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A memory match for a text."""
+
+    score: float  # 0-100
+    source: str
+    translation: str
+
+
+def cache_dir(root: Path) -> Path:
+    """The project's cache folder (derived data only; safe to delete, git-ignored)."""
+    path = root / ".workflow-cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+class TranslationMemory:
+    """Reviewed translations from every catalogue under ``locales/``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.db = sqlite3.connect(cache_dir(root) / "memory.sqlite", timeout=30)
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def refresh(self) -> int:
+        """Re-index catalogues that changed since last time; return how many."""
+        locales = self.root / "locales"
+        seen: dict[str, str] = {}
+        for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
+            stat = path.stat()
+            seen[path.relative_to(self.root).as_posix()] = f"{stat.st_size}:{stat.st_mtime_ns}"
+        known = dict(self.db.execute("SELECT path, stamp FROM files"))
+        changed = [p for p, stamp in seen.items() if known.get(p) != stamp]
+        with self.db:
+            for gone in set(known) - set(seen):
+                self.db.execute("DELETE FROM units WHERE path = ?", (gone,))
+                self.db.execute("DELETE FROM files WHERE path = ?", (gone,))
+            for rel in changed:
+                self.db.execute("DELETE FROM units WHERE path = ?", (rel,))
+                self.db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)", self._units(rel))
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (rel, seen[rel]))
+        return len(changed)
+
+    def _units(self, rel: str) -> list[tuple[str, str, str, str, str]]:
+        path = self.root / rel
+        header = read_header(path)
+        try:
+            source = parse_language(header.get(SOURCE_LANGUAGE, "")).tag
+            target = parse_language(header.get("Language", "")).tag
+            po = read_catalog(path, rel)
+        except (LanguageError, CatalogError):
+            return []  # not ours, or broken: the commands that need it will say so
+        return [
+            (rel, source, target, entry.msgid, entry.msgstr)
+            for entry in po
+            if entry.msgstr and "fuzzy" not in entry.flags
+        ]
+
+    def exact(self, source: str, target: str) -> dict[str, str]:
+        """Every reviewed ``msgid → msgstr`` for a language pair (latest file wins)."""
+        rows = self.db.execute(
+            "SELECT msgid, msgstr FROM units WHERE source = ? AND target = ? ORDER BY rowid",
+            (source, target),
+        )
+        return dict(rows)
+
+    def suggest(
+        self, text: str, source: str, target: str, limit: int = 3, cutoff: float = 60.0
+    ) -> list[Suggestion]:
+        """The closest reviewed translations of ``text``, best first."""
+        table = self.exact(source, target)
+        matches = process.extract(
+            text, list(table), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+        )
+        return [Suggestion(round(score, 1), msgid, table[msgid]) for msgid, score, _ in matches]
