@@ -33,7 +33,7 @@ SOURCE_LANGUAGE = "X-Workflow-Source-Language"
 PROVENANCE = "workflow: "
 _MACHINE_KINDS = ("machine ", "memory ", "attention ", "previous translation: ")
 SOURCE_PATH = "X-Workflow-Source"
-WRAP = 79
+WRAP = 0
 
 
 @dataclass(frozen=True)
@@ -311,24 +311,29 @@ def catalog_text(po: polib.POFile) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_catalog(po: polib.POFile, path: Path, touch_dates: bool = True) -> bool:
+def write_catalog(po: polib.POFile, path: Path, date_field: str = "POT-Creation-Date") -> bool:
     """Write ``po`` atomically if its content differs from the file; return whether written.
 
-    The creation date in the header changes only when something else did, so an
-    extract that changes nothing leaves the file (and git) untouched.
+    ``date_field`` is stamped with the current time only when something else
+    changed, so a run that changes nothing leaves the file (and git) untouched.
+    Extract stamps ``POT-Creation-Date`` (the source text changed), translation
+    stamps ``PO-Revision-Date``.  The catalogue is serialised once.
     """
     try:
-        old_text = path.read_text(encoding="utf-8") if path.exists() else None
+        old_text: str | None = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         old_text = None
+    old_date = None
+    if old_text is not None:
+        match = re.search(rf'^"{re.escape(date_field)}: (.*?)\\n"$', old_text, re.MULTILINE)
+        old_date = match.group(1) if match else None
+    if old_date is not None:
+        po.metadata[date_field] = old_date
     text = catalog_text(po)
-    if old_text is not None and old_text == text:
+    if text == old_text:
         return False
-    if touch_dates and old_text is not None:
-        old_meta = read_header(path)
-        po.metadata["POT-Creation-Date"] = old_meta.get("POT-Creation-Date", "")
-        if catalog_text(po) == old_text:
-            return False
-        po.metadata["POT-Creation-Date"] = _now()
-        text = catalog_text(po)
+    if old_date is not None:
+        now = _now()
+        po.metadata[date_field] = now
+        text = text.replace(f'"{date_field}: {old_date}\\n"', f'"{date_field}: {now}\\n"', 1)
     return write_if_changed(path, text)

@@ -14,9 +14,11 @@ are suggestions for translators, with their similarity in percent.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import polib
 from rapidfuzz import fuzz, process
 
 from workflow.catalog import SOURCE_LANGUAGE, read_catalog, read_header
@@ -61,8 +63,13 @@ class TranslationMemory:
     def close(self) -> None:
         self.db.close()
 
-    def refresh(self) -> int:
-        """Re-index catalogues that changed since last time; return how many."""
+    def refresh(self, parsed: Mapping[str, polib.POFile] | None = None) -> int:
+        """Re-index catalogues that changed since last time; return how many.
+
+        ``parsed`` maps project-relative paths to catalogues the caller has just
+        read, so they are not parsed twice.
+        """
+        parsed = parsed or {}
         locales = self.root / "locales"
         seen: dict[str, str] = {}
         for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
@@ -76,17 +83,18 @@ class TranslationMemory:
                 self.db.execute("DELETE FROM files WHERE path = ?", (gone,))
             for rel in changed:
                 self.db.execute("DELETE FROM units WHERE path = ?", (rel,))
-                self.db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)", self._units(rel))
+                units = self._units(rel, parsed.get(rel))
+                self.db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)", units)
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (rel, seen[rel]))
         return len(changed)
 
-    def _units(self, rel: str) -> list[tuple[str, str, str, str, str]]:
+    def _units(self, rel: str, po: polib.POFile | None) -> list[tuple[str, str, str, str, str]]:
         path = self.root / rel
         header = read_header(path)
         try:
             source = parse_language(header.get(SOURCE_LANGUAGE, "")).tag
             target = parse_language(header.get("Language", "")).tag
-            po = read_catalog(path, rel)
+            po = po if po is not None else read_catalog(path, rel)
         except (LanguageError, CatalogError):
             return []  # not ours, or broken: the commands that need it will say so
         return [

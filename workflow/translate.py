@@ -22,10 +22,14 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
 
 from workflow.catalog import needs_machine, read_catalog, set_provenance, write_catalog
-from workflow.engines import Engine, EngineFailed, create_engine
+from workflow.engines import Engine, EngineFailed, create_engine, engine_names
 from workflow.errors import EngineError, WorkflowError
 from workflow.fsutil import file_lock
 from workflow.glossary import Glossary, Protected, load_glossary
@@ -39,7 +43,7 @@ Key = tuple[str | None, str]
 Pair = tuple[str, str, str]  # engine, source tag, target tag
 
 #: Segments per engine call when the config does not say.
-BATCH = {"apertium": 2000, "pseudo": 2000}
+BATCH = {"apertium": 3000, "pseudo": 2000}
 ONLINE_BATCH = 25
 
 
@@ -105,6 +109,8 @@ class Translation:
         engines: Mapping[str, Engine] | None = None,
         today: dt.date | None = None,
     ) -> None:
+        if engine is not None and engine not in engine_names() and engine not in (engines or {}):
+            raise EngineError(f"unknown engine {engine!r} (known: {', '.join(engine_names())})")
         self.project = project
         self.slugs = list(slugs)
         self.languages = tuple(languages)
@@ -121,6 +127,7 @@ class Translation:
         self.to_send: dict[Pair, list[str]] = {}
         self.waiting: dict[Pair, dict[str, list[Job]]] = {}
         self.unavailable: dict[str, list[str]] = defaultdict(list)
+        self._parsed: dict[Path, tuple[tuple[int, int, int], polib.POFile]] = {}
 
     # -- plan ----------------------------------------------------------------
 
@@ -155,7 +162,7 @@ class Translation:
                     )
                     continue
                 engine = self.engine_override or config.engine_for(source.tag, target.tag)
-                po = read_catalog(path, self.project.relative(path))
+                po = self._read(path)
                 self.jobs.extend(
                     Job(slug, source, target, engine, (e.msgctxt, e.msgid))
                     for e in po
@@ -165,7 +172,7 @@ class Translation:
     def _use_memory(self) -> None:
         memory = TranslationMemory(self.project.root)
         try:
-            memory.refresh()
+            memory.refresh({self.project.relative(p): po for p, (_, po) in self._parsed.items()})
             tables: dict[tuple[str, str], dict[str, str]] = {}
             remaining = []
             for job in self.jobs:
@@ -234,40 +241,55 @@ class Translation:
     # -- run -----------------------------------------------------------------
 
     def run(self, advance: Callable[[int], None] | None = None) -> Report:
-        """Send everything planned, saving after each batch. Call :meth:`plan` first."""
+        """Send everything planned, saving after each batch. Call :meth:`plan` first.
+
+        The next batch is already with the engine while this one is checked and
+        saved, so catalogue writing costs (almost) no engine time.
+        """
         self._save()  # memory and cache hits first
         failed: set[str] = set()
-        for pair, texts in self.to_send.items():
-            name, source, target = pair
-            if name in failed:
-                self.report.problems.append(
-                    f"{source}→{target}: {name} stopped earlier; {len(texts)} segments still to do"
-                )
-                continue
-            size = self.project.config.translate.batch_size or BATCH.get(name, ONLINE_BATCH)
-            for start in range(0, len(texts), size):
-                batch = texts[start : start + size]
-                try:
-                    self._send(pair, batch)
-                except EngineFailed as exc:
-                    failed.add(name)
-                    left = len(texts) - start
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for pair, texts in self.to_send.items():
+                name, source, target = pair
+                if name in failed:
                     self.report.problems.append(
-                        f"{exc.message}; {left} segments still to do for {source}→{target}"
+                        f"{source}→{target}: {name} stopped earlier; "
+                        f"{len(texts)} segments still to do"
                     )
-                    break
-                finally:
-                    self._save()
-                if advance is not None:
-                    advance(len(batch))
+                    continue
+                size = self.project.config.translate.batch_size or BATCH.get(name, ONLINE_BATCH)
+                batches = [texts[i : i + size] for i in range(0, len(texts), size)]
+                pending = self._submit(pool, pair, batches[0]) if batches else None
+                for index, batch in enumerate(batches):
+                    assert pending is not None
+                    try:
+                        answers = pending.result()
+                        following = batches[index + 1] if index + 1 < len(batches) else None
+                        pending = self._submit(pool, pair, following) if following else None
+                        self._take(pair, batch, answers)
+                    except EngineFailed as exc:
+                        failed.add(name)
+                        left = sum(len(b) for b in batches[index:])
+                        self.report.problems.append(
+                            f"{exc.message}; {left} segments still to do for {source}→{target}"
+                        )
+                        break
+                    finally:
+                        self._save()
+                    if advance is not None:
+                        advance(len(batch))
         return self.report
 
-    def _send(self, pair: Pair, batch: list[str]) -> None:
+    def _submit(self, pool: ThreadPoolExecutor, pair: Pair, batch: list[str]) -> Future[list[str]]:
+        first = self.waiting[pair][batch[0]][0]
+        return pool.submit(self.engines[pair[0]].translate, batch, first.source, first.target)
+
+    def _take(self, pair: Pair, batch: list[str], answers: list[str]) -> None:
+        """Check an engine's answers, retry lost placeholders alone, record fills."""
         name, source, target = pair
         engine = self.engines[name]
         jobs = self.waiting[pair]
         first = jobs[batch[0]][0]
-        answers = engine.translate(batch, first.source, first.target)
         good: dict[str, str] = {}
         for text, answer in zip(batch, answers, strict=True):
             if not placeholders_match(text, answer):
@@ -288,15 +310,26 @@ class Translation:
         finally:
             cache.close()
 
+    def _read(self, path: Path) -> polib.POFile:
+        """A catalogue, parsed again only if the file changed since we last saw it."""
+        stat = path.stat()
+        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        cached = self._parsed.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        po = read_catalog(path, self.project.relative(path))
+        self._parsed[path] = (key, po)
+        return po
+
     def _save(self) -> None:
-        """Write pending fills into their catalogues (under lock, re-reading first)."""
+        """Write pending fills into their catalogues (under lock, re-reading if changed)."""
         for (slug, tag), fills in list(self.fills.items()):
             if not fills:
                 continue
             language = next(t for t in self.project.config.target_languages if t.tag == tag)
             path = self.project.catalog_path(slug, language)
             with file_lock(path):
-                po = read_catalog(path, self.project.relative(path))
+                po = self._read(path)
                 for entry in po:
                     fill = fills.get((entry.msgctxt, entry.msgid))
                     if fill is None or not needs_machine(entry):
@@ -304,14 +337,13 @@ class Translation:
                     _apply(entry, fill)
                     if fill.msgstr:
                         self.report.filled += 1
-                write_catalog(po, path)
+                if write_catalog(po, path, "PO-Revision-Date"):
+                    stat = path.stat()  # what we wrote is what we hold: no re-parse
+                    self._parsed[path] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), po)
             fills.clear()
 
 
-def _apply(entry: object, fill: Fill) -> None:
-    from polib import POEntry
-
-    assert isinstance(entry, POEntry)
+def _apply(entry: polib.POEntry, fill: Fill) -> None:
     if not fill.msgstr:
         set_provenance(entry, fill.note)
         return

@@ -38,6 +38,7 @@ from deep_translator import (
     LibreTranslator,
     MicrosoftTranslator,
     MyMemoryTranslator,
+    constants,
 )
 from deep_translator import exceptions as dt_exceptions
 
@@ -151,13 +152,33 @@ class _ChatGpt(ChatGptTranslator):  # type: ignore[misc]
         return str(response.json()["choices"][0]["message"]["content"]).strip()
 
 
-def _codes(language: Language) -> list[str]:
-    """Provider language codes to try for a tag, most specific first."""
-    out = [language.tag, language.tag.lower(), language.tag.replace("-", "_")]
-    if language.locale.territory:
-        out.append(f"{language.primary}-{language.locale.territory}")
-    out.append(language.primary)
-    return list(dict.fromkeys(out))
+_KNOWN_CODES: dict[str, dict[str, str]] = {
+    "google": constants.GOOGLE_LANGUAGES_TO_CODES,
+    "deepl": constants.DEEPL_LANGUAGE_TO_CODE,
+    "mymemory": constants.MY_MEMORY_LANGUAGES_TO_CODES,
+    "libre": constants.LIBRE_LANGUAGES_TO_CODES,
+}
+
+
+#: Where a language's "home" region is not spelt like the language (en-GB, not en-EN).
+_HOME = {"en": "GB", "pt": "PT", "zh": "CN", "sv": "SE", "da": "DK", "el": "GR", "ja": "JP"}
+
+
+def _codes(language: Language, provider: str) -> list[str]:
+    """Provider language codes to try for a tag, most specific first.
+
+    ``pt-BR`` tries ``pt-BR``, ``pt-br``, ``pt_BR`` and ``pt``; providers that
+    only know regional codes (MyMemory's ``es-ES``) get their own code for the
+    language, preferring the one whose region is the language itself.
+    """
+    out = [language.tag, language.tag.lower(), language.tag.replace("-", "_"), language.primary]
+    known = _KNOWN_CODES.get(provider, {}).values()
+    home = (language.primary.upper(), _HOME.get(language.primary))
+    regional = sorted(
+        (code for code in known if code.lower().startswith(language.primary + "-")),
+        key=lambda code: (code.split("-")[1].upper() not in home, code),
+    )
+    return list(dict.fromkeys([*out, *regional]))
 
 
 def _build(
@@ -227,8 +248,8 @@ class OnlineEngine:
         if pair in self._clients:
             return self._clients[pair]
         last: Exception | None = None
-        for src in _codes(source):
-            for dst in _codes(target):
+        for src in _codes(source, self.name):
+            for dst in _codes(target, self.name):
                 try:
                     client = self._call(
                         functools.partial(_build, self.name, src, dst, self.key, self.settings)
