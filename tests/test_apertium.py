@@ -118,3 +118,11 @@ def test_failing_engine_reports_its_message(tmp_path: Path) -> None:
     fake.chmod(0o755)
     with pytest.raises(EngineFailed, match="exit status 3: Error: mode broken"):
         ApertiumEngine(binary=str(fake)).translate(["Hello."], EN, ES)
+
+
+def test_progress_arrives_while_apertium_streams(apertium: ApertiumEngine) -> None:
+    texts = [f"The council approved plan number {n} after a long debate." for n in range(400)]
+    seen: list[int] = []
+    result = apertium.translate(texts, EN, ES, progress=seen.append)
+    assert len(result) == 400 and sum(seen) == 400
+    assert len(seen) > 1, "reported as output streams in, not once at the end"

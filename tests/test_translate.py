@@ -42,11 +42,19 @@ class FakeEngine:
     def check_pair(self, source: Language, target: Language) -> None:
         return None
 
-    def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
         self.calls += 1
         if self.fail_on_call and self.calls >= self.fail_on_call:
             raise EngineFailed("fake", "HTTP 500", 5)
         self.sent.extend(texts)
+        if progress is not None:
+            progress(len(texts))
         return [self.answer(text) for text in texts]
 
 
@@ -273,7 +281,9 @@ def test_placeholder_lost_in_batch_but_kept_alone_is_stored(project: Project) ->
     engine = FakeEngine()
     batch_answer = engine.translate
 
-    def flaky(texts: Sequence[str], source: Language, target: Language) -> list[str]:
+    def flaky(
+        texts: Sequence[str], source: Language, target: Language, progress: object = None
+    ) -> list[str]:
         answers = batch_answer(texts, source, target)
         return [a.replace("<g1>", "") for a in answers] if len(texts) > 1 else answers
 
@@ -348,3 +358,12 @@ def test_cli_dry_run_and_pseudo_engine(sample: Path) -> None:
     assert all(e.msgstr.startswith("⟦") for e in po)
     result = runner.invoke(cli, ["--project", str(sample), "translate", "--engine", "nope"])
     assert result.exit_code == 1 and "unknown engine 'nope'" in result.output
+
+
+def test_progress_counts_every_segment_once(project: Project) -> None:
+    extract(project, ["harbour-rebuilt"])
+    translation = Translation(project, ["harbour-rebuilt"], engines={"apertium": FakeEngine()})
+    translation.plan()
+    seen: list[int] = []
+    translation.run(seen.append)
+    assert sum(seen) == translation.total > 0

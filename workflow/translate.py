@@ -128,6 +128,7 @@ class Translation:
         self.waiting: dict[Pair, dict[str, list[Job]]] = {}
         self.unavailable: dict[str, list[str]] = defaultdict(list)
         self._parsed: dict[Path, tuple[tuple[int, int, int], polib.POFile]] = {}
+        self._advance: Callable[[int], None] | None = None
 
     # -- plan ----------------------------------------------------------------
 
@@ -247,6 +248,7 @@ class Translation:
         saved, so catalogue writing costs (almost) no engine time.
         """
         self._save()  # memory and cache hits first
+        self._advance = advance
         failed: set[str] = set()
         with ThreadPoolExecutor(max_workers=1) as pool:
             for pair, texts in self.to_send.items():
@@ -257,8 +259,7 @@ class Translation:
                         f"{len(texts)} segments still to do"
                     )
                     continue
-                size = self.project.config.translate.batch_size or BATCH.get(name, ONLINE_BATCH)
-                batches = [texts[i : i + size] for i in range(0, len(texts), size)]
+                batches = _batches(texts, self.project.config.translate.batch_size, name)
                 pending = self._submit(pool, pair, batches[0]) if batches else None
                 for index, batch in enumerate(batches):
                     assert pending is not None
@@ -276,13 +277,12 @@ class Translation:
                         break
                     finally:
                         self._save()
-                    if advance is not None:
-                        advance(len(batch))
         return self.report
 
     def _submit(self, pool: ThreadPoolExecutor, pair: Pair, batch: list[str]) -> Future[list[str]]:
         first = self.waiting[pair][batch[0]][0]
-        return pool.submit(self.engines[pair[0]].translate, batch, first.source, first.target)
+        engine = self.engines[pair[0]]
+        return pool.submit(engine.translate, batch, first.source, first.target, self._advance)
 
     def _take(self, pair: Pair, batch: list[str], answers: list[str]) -> None:
         """Check an engine's answers, retry lost placeholders alone, record fills."""
@@ -341,6 +341,12 @@ class Translation:
                     stat = path.stat()  # what we wrote is what we hold: no re-parse
                     self._parsed[path] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), po)
             fills.clear()
+
+
+def _batches(texts: list[str], configured: int, engine: str) -> list[list[str]]:
+    """Cut texts into engine calls of the configured size, or the engine's own."""
+    size = configured or BATCH.get(engine, ONLINE_BATCH)
+    return [texts[i : i + size] for i in range(0, len(texts), size)]
 
 
 def _apply(entry: polib.POEntry, fill: Fill) -> None:

@@ -29,8 +29,18 @@ class Engine(Protocol):
     def check_pair(self, source: Language, target: Language) -> None:
         """Raise :class:`EngineError` (saying how to fix it) if the pair is unusable."""
 
-    def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
-        """Translate a batch; the result has one text per input, in order."""
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Translate a batch; the result has one text per input, in order.
+
+        ``progress(n)`` is called as texts are done (n of them since the last
+        call), so a long batch still moves the progress bar.
+        """
 
 
 class EngineFailed(EngineError):

@@ -14,12 +14,15 @@ so no Apertium debug mark ever reaches a catalogue.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import IO, Any
 
 from workflow.config import TranslateSettings
 from workflow.engines import EngineFailed
@@ -154,12 +157,18 @@ class ApertiumEngine:
     def check_pair(self, source: Language, target: Language) -> None:
         self.mode(source, target)
 
-    def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
         if not texts:
             return []
         mode = self.mode(source, target)
         flat = [" ".join(text.split()) for text in texts]
-        parts = self._run(mode, _SEPARATOR.join(flat))
+        parts = self._run(mode, _SEPARATOR.join(flat), len(flat), progress)
         if len(parts) != len(flat):
             if len(flat) == 1:
                 parts = [" ".join(parts)]
@@ -170,26 +179,73 @@ class ApertiumEngine:
                 )
         return [clean_marks(part, text) for part, text in zip(parts, flat, strict=True)]
 
-    def _run(self, mode: str, payload: str) -> list[str]:
-        # Generous: Apertium does a few thousand words a second on one core.
-        timeout = self.timeout + len(payload) / 2000
+    def _run(
+        self, mode: str, payload: str, count: int, progress: Callable[[int], None] | None
+    ) -> list[str]:
+        """Run one Apertium process, reading its output as it streams.
+
+        Apertium writes each translated segment as soon as it is done, so
+        counting the blank lines that arrive drives the progress bar.  A
+        watchdog kills a process that outlives its (size-scaled) time limit.
+        """
+        timeout = self.timeout + len(payload) / 2000  # Apertium does thousands of words/s
         try:
-            result = subprocess.run(
+            process = subprocess.Popen(
                 [self.binary, "-u", "-f", "txt", mode],
-                input=payload,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
-        except subprocess.TimeoutExpired as exc:
-            raise EngineFailed("apertium", f"no answer within {timeout:.0f} s (killed)") from exc
         except OSError as exc:
             raise EngineFailed("apertium", f"cannot run {self.binary!r}: {exc.strerror}") from exc
-        if result.returncode != 0:
-            message = (result.stderr.strip().splitlines() or ["no message"])[-1]
-            raise EngineFailed("apertium", f"exit status {result.returncode}: {message}")
-        return [part.strip() for part in result.stdout.strip().split(_SEPARATOR)]
+        assert process.stdin and process.stdout and process.stderr
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            process.kill()
+
+        def feed(stream: IO[bytes]) -> None:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                stream.write(payload.encode("utf-8"))
+            with contextlib.suppress(BrokenPipeError, OSError):
+                stream.close()
+
+        errors: list[bytes] = []
+        watchdog = threading.Timer(timeout, kill)
+        writer = threading.Thread(target=feed, args=(process.stdin,), daemon=True)
+        stderr = process.stderr
+        reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
+        watchdog.start()
+        writer.start()
+        reader.start()
+        chunks: list[bytes] = []
+        reported = 0
+        tail = b""
+        try:
+            while chunk := os.read(process.stdout.fileno(), 65536):
+                chunks.append(chunk)
+                if progress is not None:
+                    done = min((tail + chunk).count(b"\n\n") + reported, count - 1)
+                    if done > reported:
+                        progress(done - reported)
+                        reported = done
+                    tail = chunk[-1:]
+            returncode = process.wait()
+        finally:
+            watchdog.cancel()
+            writer.join(1)
+            reader.join(1)
+        if killed.is_set():
+            raise EngineFailed("apertium", f"no answer within {timeout:.0f} s (killed)")
+        if returncode != 0:
+            lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
+            message = lines[-1] if lines else "no message"
+            raise EngineFailed("apertium", f"exit status {returncode}: {message}")
+        if progress is not None and count > reported:
+            progress(count - reported)
+        output = b"".join(chunks).decode("utf-8", "replace")
+        return [part.strip() for part in output.strip().split(_SEPARATOR)]
 
 
 def create(

@@ -270,9 +270,20 @@ class OnlineEngine:
     def check_pair(self, source: Language, target: Language) -> None:
         self._client(source, target)
 
-    def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
         client = self._client(source, target)
-        return [self._call(functools.partial(self._one, client, text)) for text in texts]
+        results = []
+        for text in texts:
+            results.append(self._call(functools.partial(self._one, client, text)))
+            if progress is not None:
+                progress(1)
+        return results
 
     @staticmethod
     def _one(client: Any, text: str) -> str:

@@ -7,7 +7,7 @@ truncated string shows, and every placeholder left exactly where it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from workflow.config import TranslateSettings
@@ -41,8 +41,17 @@ class PseudoEngine:
     def check_pair(self, source: Language, target: Language) -> None:
         return None
 
-    def translate(self, texts: Sequence[str], source: Language, target: Language) -> list[str]:
-        return [pseudo_localise(text) for text in texts]
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        result = [pseudo_localise(text) for text in texts]
+        if progress is not None:
+            progress(len(texts))
+        return result
 
 
 def create(
