@@ -112,7 +112,7 @@ def test_hanging_engine_is_killed_with_a_clear_error(tmp_path: Path) -> None:
 def test_failing_engine_reports_its_message(tmp_path: Path) -> None:
     fake = tmp_path / "apertium"
     fake.write_text(
-        "#!/bin/sh\nif [ \"$1\" = -l ]; then echo eng-spa; exit 0; fi\n"
+        '#!/bin/sh\nif [ "$1" = -l ]; then echo eng-spa; exit 0; fi\n'
         "echo 'Error: mode broken' >&2; exit 3\n"
     )
     fake.chmod(0o755)

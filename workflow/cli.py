@@ -291,3 +291,7 @@ def status(ctx: click.Context, slugs: tuple[str, ...]) -> None:
 def main() -> None:
     """Console entry point."""
     cli(prog_name="workflow")
+
+
+# The review and release commands live in their own module; importing it registers them.
+from workflow import cli_release  # noqa: E402, F401

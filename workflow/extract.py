@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workflow.article import Article
+from workflow.audit import record
 from workflow.catalog import (
     SOURCE_HASH,
     SOURCE_LANGUAGE,
@@ -131,7 +132,11 @@ def extract(
         try:
             article = project.article(slug)
             targets = project.targets(article, languages)
-            results.extend(extract_article(project, article, targets, force))
+            done = extract_article(project, article, targets, force)
+            results.extend(done)
+            changed = {r.language: r.action for r in done if r.action in ("created", "updated")}
+            if changed:
+                record(project.root, "extract", slug=slug, languages=changed)
         except (ArticleError, CatalogError) as exc:
             failures.append(exc.message)
         if advance is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from workflow.catalog import SOURCE_HASH, Stats, read_catalog, stats
 from workflow.extract import source_hash
 from workflow.project import Project
+from workflow.release import CHANGES_REQUESTED, release_stage
 
 STAGES = (
     "source",
@@ -62,7 +63,9 @@ def status(project: Project, slugs: list[str]) -> list[StatusRow]:
                 continue
             po = read_catalog(path, project.relative(path))
             counts = stats(po)
-            stage = stage_of(counts)
+            stage = release_stage(project, article, language, po) or stage_of(counts)
+            if CHANGES_REQUESTED in po.metadata and stage in ("in review", "reviewed"):
+                stage = "changes requested"
             if po.metadata.get(SOURCE_HASH) != digest:
                 stage = "source changed"
             rows.append(StatusRow(slug, language.tag, stage, counts))

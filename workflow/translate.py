@@ -28,6 +28,7 @@ from pathlib import Path
 
 import polib
 
+from workflow.audit import record
 from workflow.catalog import needs_machine, read_catalog, set_provenance, write_catalog
 from workflow.engines import Engine, EngineFailed, create_engine, engine_names
 from workflow.errors import EngineError, WorkflowError
@@ -277,6 +278,19 @@ class Translation:
                         break
                     finally:
                         self._save()
+        for (name, source, target), cost in self.report.costs.items():
+            record(
+                self.project.root,
+                "translate",
+                language=target,
+                engine=name,
+                source=source,
+                articles=self.slugs or "all",
+                segments=cost.segments,
+                characters=cost.characters,
+                memory=cost.memory,
+                cached=cost.cached,
+            )
         return self.report
 
     def _submit(self, pool: ThreadPoolExecutor, pair: Pair, batch: list[str]) -> Future[list[str]]:

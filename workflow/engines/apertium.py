@@ -177,7 +177,10 @@ class ApertiumEngine:
                 return self.translate(texts[:half], source, target) + self.translate(
                     texts[half:], source, target
                 )
-        return [clean_marks(part, text) for part, text in zip(parts, flat, strict=True)]
+        return [
+            re.sub(r"(?<=\S)  +(?=\S)", " ", clean_marks(part, text))  # dropped words leave gaps
+            for part, text in zip(parts, flat, strict=True)
+        ]
 
     def _run(
         self, mode: str, payload: str, count: int, progress: Callable[[int], None] | None

@@ -1,0 +1,337 @@
+"""Quality checks on translations: the release gate's eyes.
+
+Each check has a stable name, a severity (``error`` blocks approval,
+``warning`` does not) and a one-line message.  Checks look at one segment at a
+time: its source text, its translation, the two languages and the glossary.
+
+A check can be silenced for one segment with a reason, written into the
+entry as a translator comment, which any PO editor shows and keeps::
+
+    # workflow: silence numbers: "3 p.m." is "15 h" in Spanish (ana 2024-12-04)
+
+Babel ships no CLDR delimiter data, so the quotation marks of each locale
+(``quotationStart``/``End`` and the alternates, CLDR 45) are carried here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import polib
+
+from workflow.catalog import PROVENANCE
+from workflow.glossary import Glossary
+from workflow.segment import PLACEHOLDER_RE, placeholder_tokens
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one segment."""
+
+    check: str
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity} {self.check}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What the checks see."""
+
+    source: str
+    translation: str
+    source_language: str  # primary subtag
+    target_language: str
+    source_pair: tuple[str, str] = ("", "")  # full tags, for glossary terms
+
+
+#: CLDR 45 delimiters: (quotation start, end, alternate start, alternate end).
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("“", "”", "‘", "’"),
+    "es": ("“", "”", "‘", "’"),
+    "pt": ("“", "”", "‘", "’"),
+    "ca": ("«", "»", "“", "”"),
+    "it": ("«", "»", "“", "”"),
+    "fr": ("«", "»", "«", "»"),
+    "de": ("„", "“", "‚", "‘"),
+    "nl": ("‘", "’", "“", "”"),
+    "pl": ("„", "”", "«", "»"),
+    "ru": ("«", "»", "„", "“"),
+    "uk": ("«", "»", "„", "“"),
+    "ja": ("「", "」", "『", "』"),
+}
+#: Every character used as a quotation mark somewhere, plus ASCII.
+QUOTE_CHARS = set("\"'«»„“”‚‘’‹›「」『』")
+_OPENERS, _CLOSERS = "([{", ")]}"
+_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]|[\w.+-]+@[\w-]+\.[\w.-]+\w"
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_END = re.compile(r"([.!?…:;。！？]*)[\s\"'«»„“”‚‘’‹›)\]]*$")
+_MARKUP = re.compile(r"</?[A-Za-z][^>]*>|\]\(|(?<!\\)[*_`]{1,2}\w|!\[")
+
+Check = Callable[[Segment, Glossary], Iterable[Finding]]
+CHECKS: dict[str, tuple[str, Check]] = {}
+
+
+def check(name: str, severity: str) -> Callable[[Check], Check]:
+    """Register a check under a stable name."""
+
+    def register(function: Check) -> Check:
+        CHECKS[name] = (severity, function)
+        return function
+
+    return register
+
+
+def _text(value: str) -> str:
+    """The words of a segment: placeholders removed."""
+    return PLACEHOLDER_RE.sub(" ", value)
+
+
+@check("placeholders", ERROR)
+def _placeholders(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    want, got = (
+        Counter(placeholder_tokens(seg.source)),
+        Counter(placeholder_tokens(seg.translation)),
+    )
+    for token in sorted(want - got):
+        yield Finding("placeholders", ERROR, f"{token} is missing")
+    for token in sorted(got - want):
+        extra = "duplicated" if token in want else "not in the source"
+        yield Finding("placeholders", ERROR, f"{token} is {extra}")
+    opened: set[str] = set()
+    for token in placeholder_tokens(seg.translation):
+        if token.startswith("</") and "<" + token[2:] not in opened:
+            yield Finding("placeholders", ERROR, f"{token} comes before its opening tag")
+        elif token.startswith("<g"):
+            opened.add(token)
+
+
+@check("markup", ERROR)
+def _markup(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    typed = _MARKUP.findall(_text(seg.translation))
+    if typed and not _MARKUP.findall(_text(seg.source)):
+        yield Finding("markup", ERROR, f"Markdown or HTML typed into the translation: {typed[0]!r}")
+
+
+def _numbers(text: str) -> Counter[str]:
+    return Counter(re.sub(r"\D", "", n) for n in _NUMBER.findall(_text(text)))
+
+
+@check("numbers", ERROR)
+def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    source, target = _numbers(seg.source), _numbers(seg.translation)
+    missing, extra = source - target, target - source
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(sorted(missing)))
+        if extra:
+            parts.append("not in the source " + ", ".join(sorted(extra)))
+        yield Finding("numbers", ERROR, "numbers differ: " + "; ".join(parts))
+
+
+@check("urls", ERROR)
+def _urls(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    source, target = Counter(_URL.findall(seg.source)), Counter(_URL.findall(seg.translation))
+    for url in sorted(source - target):
+        yield Finding("urls", ERROR, f"{url} is missing or changed")
+    for url in sorted(target - source):
+        yield Finding("urls", ERROR, f"{url} is not in the source")
+
+
+@check("glossary", ERROR)
+def _glossary(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    for name in glossary.keep:
+        if (
+            re.search(rf"(?<!\w){re.escape(name)}(?!\w)", seg.source)
+            and name not in seg.translation
+        ):
+            yield Finding("glossary", ERROR, f"{name!r} must stay as it is")
+
+
+@check("terms", WARNING)
+def _terms(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    for term, forced in glossary.forced_terms(*seg.source_pair).items():
+        pattern = rf"(?<!\w){re.escape(term)}(?!\w)"
+        if (
+            re.search(pattern, seg.source, re.IGNORECASE)
+            and forced.lower() not in seg.translation.lower()
+        ):
+            yield Finding("terms", WARNING, f"{term!r} should be translated as {forced!r}")
+
+
+@check("untranslated", WARNING)
+def _untranslated(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    words = _WORD.findall(_text(seg.source))
+    if seg.translation == seg.source and len(words) > 1 and any(w.isalpha() for w in words):
+        names = " ".join(glossary.keep)
+        if not all(word in names for word in words):
+            yield Finding("untranslated", WARNING, "translation is identical to the source")
+
+
+@check("whitespace", WARNING)
+def _whitespace(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    t, s = seg.translation, seg.source
+    if t[: len(t) - len(t.lstrip())] != s[: len(s) - len(s.lstrip())]:
+        yield Finding("whitespace", WARNING, "leading whitespace differs from the source")
+    if t[len(t.rstrip()) :] != s[len(s.rstrip()) :]:
+        yield Finding("whitespace", WARNING, "trailing whitespace differs from the source")
+    if "  " in t.strip() and "  " not in s.strip():
+        yield Finding("whitespace", WARNING, "double space")
+
+
+def _ending(text: str) -> str:
+    match = _END.search(_text(text).rstrip())
+    ending = match.group(1) if match else ""
+    return {"。": ".", "！": "!", "？": "?", "...": "…"}.get(ending, ending)
+
+
+@check("punctuation", WARNING)
+def _punctuation(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    source, target = _ending(seg.source), _ending(seg.translation)
+    if source != target:
+        shown = target or "nothing"
+        yield Finding(
+            "punctuation", WARNING, f"ends with {shown!r}, the source with {source or 'nothing'!r}"
+        )
+
+
+@check("brackets", WARNING)
+def _brackets(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    text = _text(seg.translation)
+    depth: list[str] = []
+    for char in text:
+        if char in _OPENERS:
+            depth.append(char)
+        elif char in _CLOSERS and (
+            not depth or _OPENERS.index(depth.pop()) != _CLOSERS.index(char)
+        ):
+            yield Finding("brackets", WARNING, f"unbalanced {char!r}")
+            return
+    if depth:
+        yield Finding("brackets", WARNING, f"unclosed {depth[-1]!r}")
+
+
+@check("quotes", WARNING)
+def _quotes(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    text = _text(seg.translation)
+    used = [c for c in text if c in QUOTE_CHARS and c != "'"]
+    marks = QUOTES.get(seg.target_language)
+    if marks and used:
+        allowed = set(marks)
+        wrong = sorted({c for c in used if c not in allowed})
+        if wrong:
+            primary = f"{marks[0]}…{marks[1]}"
+            alternate = f"{marks[2]}…{marks[3]}"
+            yield Finding(
+                "quotes",
+                WARNING,
+                f"quotation marks {' '.join(wrong)} are not {seg.target_language}'s "
+                f"({primary}, inside {alternate})",
+            )
+            return
+    straight = text.count('"')
+    if straight % 2:
+        yield Finding("quotes", WARNING, 'unbalanced "')
+    if marks:
+        for start, end in ((marks[0], marks[1]), (marks[2], marks[3])):
+            if start != end and text.count(start) != text.count(end):
+                yield Finding("quotes", WARNING, f"unbalanced {start}…{end}")
+
+
+@check("doubled", WARNING)
+def _doubled(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    def doubles(text: str) -> set[str]:
+        words = _WORD.findall(_text(text).lower())
+        return {a for a, b in itertools.pairwise(words) if a == b and not a.isdigit()}
+
+    for word in sorted(doubles(seg.translation) - doubles(seg.source)):
+        yield Finding("doubled", WARNING, f"doubled word {word!r}")
+
+
+@check("length", WARNING)
+def _length(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    source, target = len(_text(seg.source).strip()), len(_text(seg.translation).strip())
+    if source >= 20 and not 0.4 <= target / source <= 2.5:
+        yield Finding("length", WARNING, f"{target} characters for {source} in the source")
+
+
+def silenced(entry: polib.POEntry) -> dict[str, str]:
+    """Checks silenced on an entry, with their reasons."""
+    out = {}
+    for line in (entry.tcomment or "").splitlines():
+        if line.startswith(PROVENANCE + "silence "):
+            name, _, reason = line[len(PROVENANCE) + len("silence ") :].partition(": ")
+            out[name.strip()] = reason.strip()
+    return out
+
+
+def run_checks(
+    source: str,
+    translation: str,
+    source_tag: str,
+    target_tag: str,
+    glossary: Glossary | None = None,
+    skip: Iterable[str] = (),
+) -> list[Finding]:
+    """Every finding for one segment, errors first."""
+    if not translation:
+        return []
+    seg = Segment(
+        source,
+        translation,
+        source_tag.split("-")[0],
+        target_tag.split("-")[0],
+        (source_tag, target_tag),
+    )
+    skipped = set(skip)
+    found = [
+        finding
+        for name, (_severity, function) in CHECKS.items()
+        if name not in skipped
+        for finding in function(seg, glossary or Glossary())
+    ]
+    return sorted(found, key=lambda f: (f.severity != ERROR, f.check))
+
+
+@dataclass(frozen=True)
+class EntryReport:
+    """The findings of one catalogue entry (silenced ones left out, but counted)."""
+
+    line: str
+    msgid: str
+    findings: tuple[Finding, ...]
+    silenced: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+
+def check_catalog(
+    po: polib.POFile, source_tag: str, target_tag: str, glossary: Glossary | None = None
+) -> list[EntryReport]:
+    """Run every check on every translated entry of a catalogue."""
+    reports = []
+    for entry in po:
+        if entry.obsolete or not entry.msgstr:
+            continue
+        quiet = silenced(entry)
+        findings = run_checks(entry.msgid, entry.msgstr, source_tag, target_tag, glossary)
+        kept = tuple(f for f in findings if f.check not in quiet)
+        hushed = tuple(sorted({f.check for f in findings if f.check in quiet}))
+        if kept or hushed:
+            line = entry.occurrences[0][1] if entry.occurrences else "?"
+            reports.append(EntryReport(line, entry.msgid, kept, hushed))
+    return reports

@@ -1,0 +1,233 @@
+"""Stage 3: editor approval, the release gate (``workflow approve`` / ``reject``).
+
+Approval compiles the catalogue into ``locales/<lang>/LC_MESSAGES/<slug>.mo``:
+the release.  Its header says who approved, when, with what note, and which
+source text it was made from (a SHA-256 of the article file).  The site is
+built from releases only, so what readers see is exactly what an editor
+approved; translators keep working in the ``.po`` and nothing reaches readers
+until the next approval.
+
+Approval is refused, with every reason listed, while a segment is
+untranslated, fuzzy (machine output or a changed source), or has an
+error-level quality check that was not silenced — or while the catalogue is
+older than its article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from workflow.article import Article
+from workflow.audit import record
+from workflow.catalog import (
+    SOURCE_HASH,
+    entry_state,
+    read_catalog,
+    write_catalog,
+)
+from workflow.errors import CatalogError, WorkflowError
+from workflow.extract import source_hash
+from workflow.fsutil import atomic_write_bytes, file_lock
+from workflow.glossary import load_glossary
+from workflow.languages import Language, parse_language
+from workflow.project import Project
+from workflow.qa import check_catalog
+
+APPROVED_BY = "X-Approved-By"
+APPROVED_AT = "X-Approved-At"
+APPROVAL_NOTE = "X-Approval-Note"
+SOURCE_REVISION = "X-Source-Revision"
+RELEASE_HASH = "X-Release-Hash"
+CHANGES_REQUESTED = "X-Workflow-Changes-Requested"
+_SHOWN = 8  # reasons listed per kind before "and N more"
+
+
+class ApprovalRefused(WorkflowError):
+    """Approval was refused; ``reasons`` says why, one line each."""
+
+    def __init__(self, where: str, reasons: list[str]) -> None:
+        self.reasons = reasons
+        lines = "\n".join(f"  - {r}" for r in reasons)
+        super().__init__(f"{where}: approval refused:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Release:
+    """An approved language version, as read back from its ``.mo``."""
+
+    path: Path
+    approved_by: str
+    approved_at: str
+    source_revision: str
+    note: str
+    content_hash: str
+    messages: dict[tuple[str | None, str], str] = field(default_factory=dict)
+
+
+def source_revision(article: Article) -> str:
+    """Identifies the exact source text a release was made from."""
+    return "sha256:" + hashlib.sha256(article.source).hexdigest()
+
+
+def release_path(project: Project, slug: str, language: Language) -> Path:
+    return project.catalog_path(slug, language).with_suffix(".mo")
+
+
+def _content_hash(po: polib.POFile, revision: str) -> str:
+    digest = hashlib.sha256(revision.encode())
+    for entry in sorted(po.translated_entries(), key=lambda e: (e.msgctxt or "", e.msgid)):
+        digest.update(f"\0{entry.msgctxt or ''}\0{entry.msgid}\0{entry.msgstr}".encode())
+    return digest.hexdigest()[:32]
+
+
+def read_release(path: Path) -> Release | None:
+    """The release at ``path``, or ``None`` if there is none."""
+    if not path.exists():
+        return None
+    try:
+        mo = polib.mofile(str(path))
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"{path}: broken release file ({exc})") from exc
+    meta = mo.metadata
+    return Release(
+        path=path,
+        approved_by=meta.get(APPROVED_BY, ""),
+        approved_at=meta.get(APPROVED_AT, ""),
+        source_revision=meta.get(SOURCE_REVISION, ""),
+        note=meta.get(APPROVAL_NOTE, ""),
+        content_hash=meta.get(RELEASE_HASH, ""),
+        messages={(e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid},
+    )
+
+
+def gate(project: Project, article: Article, language: Language) -> tuple[polib.POFile, list[str]]:
+    """The catalogue and every reason it cannot be approved (empty: it can)."""
+    path = project.catalog_path(article.slug, language)
+    where = project.relative(path)
+    if not path.exists():
+        return polib.POFile(), [f"no catalogue (run `workflow extract {article.slug}`)"]
+    po = read_catalog(path, where)
+    reasons: list[str] = []
+    if article.meta.status == "draft":
+        reasons.append("the article is a draft")
+    if po.metadata.get(SOURCE_HASH) != source_hash(article):
+        reasons.append(
+            f"the article changed since the last extract (run `workflow extract {article.slug}`)"
+        )
+    for state in ("untranslated", "fuzzy"):
+        lines = [_line(e) for e in po if not e.obsolete and entry_state(e) == state]
+        if lines:
+            label = "fuzzy (machine or changed source, not reviewed)" if state == "fuzzy" else state
+            reasons.append(f"{len(lines)} segment(s) {label}: lines {_few(lines)}")
+    glossary = load_glossary(project.inside(project.config.glossary_path))
+    tag = article.meta.language.tag
+    errors = [
+        f"line {report.line} {finding.check}: {finding.message}"
+        for report in check_catalog(po, tag, language.tag, glossary)
+        for finding in report.errors
+    ]
+    reasons.extend(errors[:_SHOWN])
+    if len(errors) > _SHOWN:
+        reasons.append(f"… and {len(errors) - _SHOWN} more quality errors (see `workflow check`)")
+    return po, reasons
+
+
+def _line(entry: polib.POEntry) -> str:
+    return entry.occurrences[0][1] if entry.occurrences else "?"
+
+
+def _few(items: list[str]) -> str:
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
+
+
+def approve(
+    project: Project, slug: str, language: str, by: str, note: str = ""
+) -> tuple[str, Release]:
+    """Approve a language version: ``("approved" | "unchanged", release)``."""
+    article = project.article(slug)
+    target = parse_language(language)
+    if target.tag == article.meta.language.tag:
+        raise WorkflowError(f"{slug} is written in {target.tag}: only translations are approved")
+    path = project.catalog_path(slug, target)
+    with file_lock(path):
+        po, reasons = gate(project, article, target)
+        if reasons:
+            raise ApprovalRefused(f"{slug} [{target.tag}]", reasons)
+        revision = source_revision(article)
+        digest = _content_hash(po, revision)
+        target_path = release_path(project, slug, target)
+        current = read_release(target_path)
+        if current is not None and current.content_hash == digest:
+            return "unchanged", current
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        release = polib.POFile()
+        release.metadata = {
+            **po.metadata,
+            APPROVED_BY: by,
+            APPROVED_AT: now,
+            SOURCE_REVISION: revision,
+            APPROVAL_NOTE: " ".join(note.split()),
+            RELEASE_HASH: digest,
+        }
+        release.metadata.pop(CHANGES_REQUESTED, None)
+        for entry in po.translated_entries():
+            release.append(
+                polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr)
+            )
+        atomic_write_bytes(target_path, release.to_binary())
+        if CHANGES_REQUESTED in po.metadata:
+            del po.metadata[CHANGES_REQUESTED]
+            write_catalog(po, path, "PO-Revision-Date")
+    record(
+        project.root,
+        "approve",
+        by,
+        slug,
+        target.tag,
+        note=note,
+        release=digest,
+        segments=len(release),
+    )
+    result = read_release(target_path)
+    assert result is not None
+    return "approved", result
+
+
+def reject(project: Project, slug: str, language: str, by: str, note: str) -> None:
+    """Send a language version back to review, with the reason for translators."""
+    if not note.strip():
+        raise WorkflowError("a rejection needs a note saying what to change (--note)")
+    article = project.article(slug)
+    target = parse_language(language)
+    path = project.catalog_path(slug, target)
+    if not path.exists():
+        raise CatalogError(f"{project.relative(path)}: no catalogue to send back")
+    today = dt.date.today().isoformat()
+    with file_lock(path):
+        po = read_catalog(path, project.relative(path))
+        po.metadata[CHANGES_REQUESTED] = f"{by} {today}: {' '.join(note.split())}"
+        write_catalog(po, path, "PO-Revision-Date")
+    record(project.root, "reject", by, article.slug, target.tag, note=note)
+
+
+def release_stage(
+    project: Project, article: Article, language: Language, po: polib.POFile | None = None
+) -> str | None:
+    """``approved``, ``update in review`` or ``edited since approval``; None without release."""
+    release = read_release(release_path(project, article.slug, language))
+    if release is None:
+        return None
+    if release.source_revision != source_revision(article):
+        return "update in review"
+    if po is None:
+        path = project.catalog_path(article.slug, language)
+        po = read_catalog(path, project.relative(path))
+    if _content_hash(po, release.source_revision) != release.content_hash:
+        return "edited since approval"
+    return "approved"
