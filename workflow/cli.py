@@ -294,4 +294,4 @@ def main() -> None:
 
 
 # The review and release commands live in their own module; importing it registers them.
-from workflow import cli_release  # noqa: E402, F401
+from workflow import cli_release, cli_web  # noqa: E402, F401

@@ -1,0 +1,96 @@
+"""People and roles of the review app, kept in the project's instance folder.
+
+``instance/users.json`` (never versioned) holds each person's role, languages
+and a salted password hash (werkzeug's scrypt); passwords are never stored.
+
+* **translator**: edits the languages listed for them;
+* **editor**: edits every language and approves or rejects releases;
+* **admin**: everything an editor does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from workflow.errors import WorkflowError
+from workflow.fsutil import atomic_write_bytes, file_lock
+from workflow.languages import parse_language
+
+ROLES = ("translator", "editor", "admin")
+_NAME = re.compile(r"^[\w.@-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    languages: tuple[str, ...] = ()
+    password_hash: str = ""
+
+    def can_edit(self, language: str) -> bool:
+        """Editors and admins edit every language; translators their own."""
+        return self.role in ("editor", "admin") or language in self.languages
+
+    @property
+    def can_approve(self) -> bool:
+        return self.role in ("editor", "admin")
+
+
+class UserStore:
+    """The people who may log in to the review app."""
+
+    def __init__(self, instance: Path) -> None:
+        self.path = instance / "users.json"
+
+    def _load(self) -> dict[str, User]:
+        if not self.path.exists():
+            return {}
+        data = json.loads(self.path.read_text(encoding="utf-8"))
+        return {
+            name: User(name, d["role"], tuple(d["languages"]), d["password_hash"])
+            for name, d in data.items()
+        }
+
+    def get(self, name: str) -> User | None:
+        return self._load().get(name)
+
+    def all(self) -> list[User]:
+        return sorted(self._load().values(), key=lambda u: u.name)
+
+    def add(
+        self, name: str, role: str, languages: tuple[str, ...] = (), password: str | None = None
+    ) -> tuple[User, str]:
+        """Add or replace a person; returns them and their (possibly generated) password."""
+        if not _NAME.match(name):
+            raise WorkflowError(f"invalid user name {name!r}: letters, digits, . @ - _ only")
+        if role not in ROLES:
+            raise WorkflowError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+        tags = tuple(parse_language(tag).tag for tag in languages)
+        if role == "translator" and not tags:
+            raise WorkflowError("a translator needs --lang with the languages they translate")
+        password = password or secrets.token_urlsafe(12)
+        if len(password) < 8:
+            raise WorkflowError("passwords need at least 8 characters")
+        user = User(name, role, tags, generate_password_hash(password))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with file_lock(self.path):
+            users = self._load()
+            users[name] = user
+            data = {
+                n: {k: v for k, v in asdict(u).items() if k != "name"} for n, u in users.items()
+            }
+            atomic_write_bytes(self.path, json.dumps(data, indent=2, sort_keys=True).encode())
+        self.path.chmod(0o600)
+        return user, password
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        user = self.get(name)
+        if user is None or not check_password_hash(user.password_hash, password):
+            return None
+        return user
