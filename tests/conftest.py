@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polib
 import pytest
+from flask import Flask
 
 from workflow.project import Project
 
@@ -49,6 +50,30 @@ def sample(tmp_path: Path) -> Path:
 @pytest.fixture
 def project(sample: Path) -> Project:
     return Project.load(sample)
+
+
+SLUG = "harbour-rebuilt"
+PASSWORDS = {"ana": "ana-secret-1", "bo": "bo-secret-12", "marta": "marta-secret"}
+
+
+@pytest.fixture
+def app(project: Project) -> Iterator[Flask]:
+    """The review app on the sample project: harbour-rebuilt pseudo-translated, three people."""
+    from workflow.extract import extract
+    from workflow.translate import Translation
+    from workflow.users import UserStore
+    from workflow.web import create_app
+
+    extract(project, [SLUG])
+    translation = Translation(project, [SLUG], engine="pseudo")
+    translation.plan()
+    translation.run()
+    store = UserStore(project.root / "instance")
+    store.add("ana", "translator", ("es",), PASSWORDS["ana"])
+    store.add("bo", "translator", ("ca",), PASSWORDS["bo"])
+    store.add("marta", "editor", (), PASSWORDS["marta"])
+    app = create_app({"TESTING": True}, project.root)
+    yield app
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from workflow.catalog import read_catalog
 from workflow.languages import parse_language
 from workflow.project import Project
 
+from .conftest import PASSWORDS, SLUG
 from .live_server import live_server
-from .test_web import PASSWORDS, SLUG, app  # noqa: F401  (fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -43,7 +43,7 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
-def test_review_with_keyboard_and_see_it_saved(app: Flask, browser, project: Project) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_review_with_keyboard_and_see_it_saved(app: Flask, browser, project: Project) -> None:  # type: ignore[no-untyped-def]
     with live_server(app) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{base}/login")

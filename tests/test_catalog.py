@@ -88,3 +88,25 @@ def test_stats_counts_states_and_ignores_obsolete() -> None:
     counts = stats(po)
     assert (counts.total, counts.translated, counts.fuzzy, counts.untranslated) == (3, 1, 1, 1)
     assert counts.done == pytest.approx(1 / 3)
+
+
+def test_fast_catalog_text_is_exactly_polibs(tmp_path: Path) -> None:
+    from workflow.catalog import catalog_text
+
+    po = new_catalog(parse_language("es"), "p", "s")
+    po.append(
+        polib.POEntry(
+            msgid='a\nb "q"',
+            msgstr="x",
+            comment="c",
+            tcomment="t\nu",
+            occurrences=[("f.md", "1")],
+            flags=["fuzzy"],
+            previous_msgid="old",
+        )
+    )
+    po.append(polib.POEntry(msgctxt="title", msgid="T", msgstr="Tí"))
+    po.append(polib.POEntry(msgid="gone", msgstr="ido", obsolete=True))
+    assert catalog_text(po) == str(po)
+    po[0].msgstr = "changed"  # a changed entry is never served stale text
+    assert catalog_text(po) == str(po)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import polib
@@ -13,31 +12,13 @@ from flask.testing import FlaskClient
 
 from workflow.audit import read_log
 from workflow.catalog import provenance, read_catalog
-from workflow.extract import extract
 from workflow.languages import parse_language
 from workflow.project import Project
 from workflow.review import segment_id
-from workflow.translate import Translation
-from workflow.users import UserStore
-from workflow.web import create_app
+
+from .conftest import PASSWORDS, SLUG
 
 ES, CA = parse_language("es"), parse_language("ca")
-SLUG = "harbour-rebuilt"
-PASSWORDS = {"ana": "ana-secret-1", "bo": "bo-secret-12", "marta": "marta-secret"}
-
-
-@pytest.fixture
-def app(project: Project) -> Iterator[Flask]:
-    extract(project, [SLUG])
-    translation = Translation(project, [SLUG], engine="pseudo")
-    translation.plan()
-    translation.run()
-    store = UserStore(project.root / "instance")
-    store.add("ana", "translator", ("es",), PASSWORDS["ana"])
-    store.add("bo", "translator", ("ca",), PASSWORDS["bo"])
-    store.add("marta", "editor", (), PASSWORDS["marta"])
-    app = create_app({"TESTING": True}, project.root)
-    yield app
 
 
 @pytest.fixture
@@ -302,3 +283,23 @@ def test_interface_strings_are_extracted_by_babel(tmp_path: Path) -> None:
     templates = Path(__file__).resolve().parent.parent / "workflow" / "web" / "templates"
     found = {m[2] for m in extract_from_dir(str(templates), method_map=[("**.html", "jinja2")])}
     assert {"Log in", "Save and confirm", "Revert to machine", "Machine / fuzzy"} <= found
+
+
+def test_interface_follows_the_browser_language(client: FlaskClient) -> None:
+    spanish = client.get("/login", headers={"Accept-Language": "es-ES,es;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert "Iniciar sesión" in spanish and '<html lang="es">' in spanish
+    english = client.get("/login", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Log in" in english and '<html lang="en">' in english
+
+
+def test_interface_catalogue_is_valid_and_complete() -> None:
+    from .conftest import msgfmt_check
+
+    path = (
+        Path(__file__).resolve().parent.parent
+        / "workflow/web/translations/es/LC_MESSAGES/messages.po"
+    )
+    msgfmt_check(path)
+    assert all(e.msgstr and not e.fuzzy for e in polib.pofile(str(path)))

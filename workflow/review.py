@@ -222,6 +222,7 @@ class _FileQueue:
         self.guard = threading.Lock()  # protects ``pending``
         self.writer = threading.Lock()  # one committing thread per file
         self.cache: tuple[tuple[int, int, int], polib.POFile] | None = None
+        self.index: dict[str, polib.POEntry] = {}  # segment id → entry of the cached catalogue
 
 
 class Saver:
@@ -236,7 +237,8 @@ class Saver:
         """Apply ``save`` (possibly together with others queued meanwhile)."""
         if save.action not in ACTIONS:
             raise WorkflowError(f"unknown action {save.action!r}")
-        self.project.article(slug)  # the article must exist
+        if not self.project.article_path(slug).exists():  # checks the slug too
+            raise WorkflowError(f"articles/{slug}.md: no such article")
         target = parse_language(language)
         path = self.project.catalog_path(slug, target)
         if not path.exists():
@@ -259,6 +261,7 @@ class Saver:
             return queue.cache[1]
         po = read_catalog(path, self.project.relative(path))
         queue.cache = (key, po)
+        queue.index = {segment_id(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
         return po
 
     def _commit(
@@ -268,9 +271,8 @@ class Saver:
         try:
             with file_lock(path):
                 po = self._read(path, queue)
-                by_id = {segment_id(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
                 for save in batch:
-                    entry = by_id.get(save.sid)
+                    entry = queue.index.get(save.sid)
                     if entry is None:
                         save.result, save.message = (
                             "missing",

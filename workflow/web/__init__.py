@@ -90,6 +90,10 @@ def create_app(
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(review.bp)
 
+    @app.before_request
+    def choose_interface_language() -> None:
+        _translations()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("error.html", message=error.description), 400
