@@ -27,6 +27,7 @@ from workflow.audit import record
 from workflow.catalog import (
     SOURCE_HASH,
     entry_state,
+    provenance,
     read_catalog,
     write_catalog,
 )
@@ -44,6 +45,11 @@ APPROVAL_NOTE = "X-Approval-Note"
 SOURCE_REVISION = "X-Source-Revision"
 RELEASE_HASH = "X-Release-Hash"
 CHANGES_REQUESTED = "X-Workflow-Changes-Requested"
+ENGINES = "X-Machine-Engines"
+REVIEWERS = "X-Reviewed-By"
+#: The release also carries the translated body as approved, so the site shows
+#: exactly that even after the source article changes.
+BODY_CONTEXT = "workflow-release"
 _SHOWN = 8  # reasons listed per kind before "and N more"
 
 
@@ -67,6 +73,9 @@ class Release:
     note: str
     content_hash: str
     messages: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    body: str = ""
+    engines: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
 
 
 def source_revision(article: Article) -> str:
@@ -101,8 +110,38 @@ def read_release(path: Path) -> Release | None:
         source_revision=meta.get(SOURCE_REVISION, ""),
         note=meta.get(APPROVAL_NOTE, ""),
         content_hash=meta.get(RELEASE_HASH, ""),
-        messages={(e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid},
+        messages={
+            (e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid and e.msgctxt != BODY_CONTEXT
+        },
+        body=next((e.msgstr for e in mo if e.msgctxt == BODY_CONTEXT), ""),
+        engines=tuple(x for x in meta.get(ENGINES, "").split(", ") if x),
+        reviewers=tuple(x for x in meta.get(REVIEWERS, "").split(", ") if x),
     )
+
+
+def _credits(po: polib.POFile) -> tuple[list[str], list[str]]:
+    """Engines that drafted and people who reviewed the release's entries."""
+    engines: list[str] = []
+    reviewers: list[str] = []
+    for entry in po.translated_entries():
+        for note in provenance(entry):
+            words = note.split()
+            if len(words) >= 2 and words[0] == "machine" and words[1] not in engines:
+                engines.append(words[1])
+            elif len(words) >= 2 and words[0] == "reviewed" and words[1] not in reviewers:
+                reviewers.append(words[1])
+    return engines, reviewers
+
+
+def _rendered_body(article: Article, po: polib.POFile) -> polib.POEntry:
+    from workflow.extract import segment_article
+
+    table = {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries()}
+    _front, document = segment_article(article)
+    body = document.render(lambda segment: table.get(segment.key)).text
+    body = body.lstrip("\n")  # gettext wants msgid and msgstr to agree on edge newlines
+    body = body if body.endswith("\n") else body + "\n"
+    return polib.POEntry(msgctxt=BODY_CONTEXT, msgid="body\n", msgstr=body)
 
 
 def gate(project: Project, article: Article, language: Language) -> tuple[polib.POFile, list[str]]:
@@ -180,6 +219,10 @@ def approve(
             release.append(
                 polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr)
             )
+        engines, reviewers = _credits(po)
+        release.metadata[ENGINES] = ", ".join(engines)
+        release.metadata[REVIEWERS] = ", ".join(reviewers)
+        release.append(_rendered_body(article, po))
         atomic_write_bytes(target_path, release.to_binary())
         if CHANGES_REQUESTED in po.metadata:
             del po.metadata[CHANGES_REQUESTED]
