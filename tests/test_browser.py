@@ -85,3 +85,50 @@ def test_review_with_keyboard_and_see_it_saved(app: Flask, browser, project: Pro
     title = reviewed["How the harbour was rebuilt"]
     assert title.msgstr == "Cómo se reconstruyó el puerto" and "fuzzy" not in title.flags
     assert (ARTIFACTS / "review-page.png").stat().st_size > 10_000
+
+
+def test_site_suggests_the_readers_language_and_switches_to_the_original(
+    browser, project: Project
+) -> None:  # type: ignore[no-untyped-def]
+    import functools
+    import http.server
+    import threading
+
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    from .test_publish import review_and_approve
+
+    extract(project, [])
+    review_and_approve(project, "es")
+    out = project.root / "public"
+    build(project, out)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        context = browser.new_context(locale="es-ES", viewport={"width": 1024, "height": 800})
+        page = context.new_page()
+        page.goto(base)
+        suggestion = page.locator("#suggestion a")
+        suggestion.wait_for()
+        assert page.url == base, "suggested, not redirected"
+        assert suggestion.inner_text().startswith("Leer The Harbour Review en español")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "site-root-es.png"))
+        suggestion.click()
+        page.wait_for_url(f"{base}es/")
+        page.click(f"a[href='{SLUG}/']")
+        page.wait_for_url(f"{base}es/{SLUG}/")
+        assert page.locator("html").get_attribute("lang") == "es"
+        page.screenshot(path=str(ARTIFACTS / "site-article-es.png"), full_page=True)
+        page.click("nav.languages a[hreflang=en]")
+        page.wait_for_url(f"{base}en/{SLUG}/")
+        assert page.locator("h1").inner_text() == "How the harbour was rebuilt"
+        # the explicit choice is remembered on the next visit to the root page
+        page.goto(base)
+        page.locator("#suggestion a").wait_for()
+        assert page.locator("#suggestion a").get_attribute("data-lang") == "es"
+    finally:
+        server.shutdown()

@@ -158,6 +158,10 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], languages: str | None, f
             s = result.stats
             detail = f" ({s.total} segments, {s.untranslated} untranslated)" if s else ""
             out.print(f"{result.action} {result.language}/{result.slug}{detail}")
+    from workflow.publish.strings import update_site_catalogs
+
+    for tag in update_site_catalogs(project):
+        out.print(f"updated {tag}/site (the site's interface strings)")
     summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
     out.print(f"{len(selected)} article(s): {summary or 'nothing to do'}")
     if failure is not None:

@@ -121,7 +121,7 @@ def silence(
             assert name in silenced(entry)
         write_catalog(po, path, "PO-Revision-Date")
     record(project.root, "silence", who, slug, target.tag, check=name, line=line, reason=reason)
-    out.print(f"silenced {name} on line {line} of {slug} [{target.tag}]")
+    out.print(escape(f"silenced {name} on line {line} of {slug} [{target.tag}]"))
 
 
 @cli.command()
@@ -146,9 +146,9 @@ def approve(ctx: click.Context, slug: str, language: str, by: str | None, note: 
     action, release = run(project, slug, language, _by(by), note)
     where = project.relative(release.path)
     if action == "unchanged":
-        out.print(f"{slug} [{language}]: already approved as is ({where}); nothing to do")
+        out.print(escape(f"{slug} [{language}]: already approved as is ({where}); nothing to do"))
     else:
-        out.print(f"approved {slug} [{language}] by {release.approved_by}: {where}")
+        out.print(escape(f"approved {slug} [{language}] by {release.approved_by}: {where}"))
 
 
 @cli.command()
@@ -167,7 +167,7 @@ def reject(ctx: click.Context, slug: str, language: str, by: str | None, note: s
     from workflow.release import reject as run
 
     run(_project(ctx), slug, language, _by(by), note)
-    out.print(f"sent {slug} [{language}] back to review")
+    out.print(escape(f"sent {slug} [{language}] back to review"))
 
 
 @cli.command(name="log")

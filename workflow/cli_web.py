@@ -86,3 +86,37 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
     app = create_app({"SESSION_COOKIE_SECURE": secure_cookies}, project.root)
     out.print(f"review app for {project.config.site_name}: http://{host}:{port}/  (Ctrl+C stops)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="public",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to build the site into (inside the project).",
+)
+@click.pass_context
+def publish(ctx: click.Context, out_dir: str) -> None:
+    """Build the static multilingual site from sources and approved releases.
+
+    Only approved translations (the .mo releases) are published; files whose
+    content did not change are not rewritten.
+
+    \b
+    Example:
+      workflow publish                  # into public/
+      python3 -m http.server -d public  # and read it on http://127.0.0.1:8000/
+    """
+    from workflow.publish import build
+
+    project = _project(ctx)
+    target = project.inside(out_dir)
+    result = build(project, target)
+    out_rel = project.relative(target)
+    click.echo(
+        f"{result.pages} pages in {out_rel}/: {len(result.written)} written, "
+        f"{result.unchanged} unchanged, {len(result.removed)} removed"
+    )
+    click.echo(f"open {target / 'index.html'}")

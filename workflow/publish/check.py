@@ -1,0 +1,84 @@
+"""Publish-time checks on the built pages, read back from the HTML itself.
+
+A build fails, naming every problem, when a page has no self canonical or no
+self hreflang link, when hreflang links are not reciprocal (page A lists B but
+B does not list A), when ``<html lang>`` does not match the language the page
+is published under, or when a tag is not a valid language tag.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from workflow.errors import LanguageError
+from workflow.languages import parse_language
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.canonical = ""
+        self.alternates: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = values.get("lang", "")
+        elif tag == "link" and values.get("rel") == "canonical":
+            self.canonical = values.get("href", "")
+        elif tag == "link" and values.get("rel") == "alternate" and "hreflang" in values:
+            self.alternates[values["hreflang"]] = values.get("href", "")
+
+
+def read_head(html: str) -> _Head:
+    """The page's ``<html>`` tag and ``<head>`` links (the body is not parsed)."""
+    head = _Head()
+    end = html.find("</head>")
+    head.feed(html if end < 0 else html[:end])
+    return head
+
+
+def check_site(site: object, files: dict[str, str]) -> list[str]:
+    """Every problem with the built pages (empty: the site is fine)."""
+    base = site.base_url  # type: ignore[attr-defined]
+    heads = {
+        base + rel.removesuffix("index.html"): read_head(text)
+        for rel, text in files.items()
+        if rel.endswith(".html")
+    }
+    problems: list[str] = []
+    for url, head in heads.items():
+        where = url.removeprefix(base) or "/"
+        section = where.split("/")[0]
+        if head.canonical != url:
+            problems.append(f"{where}: canonical is {head.canonical!r}, not the page itself")
+        try:
+            lang = parse_language(head.lang).tag
+        except LanguageError:
+            problems.append(f"{where}: <html lang={head.lang!r}> is not a valid language tag")
+            continue
+        if section and section != lang:
+            problems.append(
+                f"{where}: <html lang={lang!r}> but the page is published under {section}/"
+            )
+        if head.alternates and url not in head.alternates.values():
+            problems.append(f"{where}: no hreflang link to itself")
+        elif head.alternates.get(lang, url) != url and head.alternates.get("x-default") != url:
+            problems.append(f"{where}: hreflang {lang} points to another page than itself")
+        if head.alternates and "x-default" not in head.alternates:
+            problems.append(f"{where}: no x-default hreflang link")
+        for tag, target in head.alternates.items():
+            if tag == "x-default":
+                continue
+            try:
+                parse_language(tag)
+            except LanguageError:
+                problems.append(f"{where}: hreflang {tag!r} is not a valid language tag")
+                continue
+            other = heads.get(target)
+            if other is None:
+                problems.append(f"{where}: hreflang {tag} points to {target}, which is not built")
+            elif url not in other.alternates.values():
+                problems.append(f"{where}: {target} does not link back to it")
+    return problems
