@@ -212,7 +212,7 @@ def test_failed_write_leaves_old_catalogue_intact(
 
 def test_broken_po_file_is_a_clear_error_and_stays_untouched(project: Project, story: Path) -> None:
     path = project.catalog_path("vote", ES)
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('msgid "open quote\nmsgstr ""\n')
     story.write_text(STORY.replace("Monday", "Sunday"))
     with pytest.raises(ExtractError) as info:
@@ -223,7 +223,7 @@ def test_broken_po_file_is_a_clear_error_and_stays_untouched(project: Project, s
 
 def test_non_utf8_po_file_is_a_clear_error(project: Project, story: Path) -> None:
     path = project.catalog_path("vote", ES)
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b'msgid ""\nmsgstr ""\n\nmsgid "caf\xe9"\nmsgstr ""\n')
     with pytest.raises(ExtractError, match=r"vote.po: line 4: not UTF-8"):
         extract(project, ["vote"])
