@@ -10,6 +10,7 @@ and a salted password hash (werkzeug's scrypt); passwords are never stored.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -40,6 +41,16 @@ class User:
     @property
     def can_approve(self) -> bool:
         return self.role in ("editor", "admin")
+
+
+@functools.lru_cache(maxsize=8)
+def _read_users(path: str, mtime_ns: int, size: int) -> dict[str, User]:
+    """The users file, parsed once per version of it (every request asks)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {
+        name: User(name, d["role"], tuple(d["languages"]), d["password_hash"])
+        for name, d in data.items()
+    }
 
 
 class UserStore:
@@ -80,7 +91,7 @@ class UserStore:
         user = User(name, role, tags, generate_password_hash(password))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with file_lock(self.path):
-            users = self._load()
+            users = dict(self._load())
             users[name] = user
             data = {
                 n: {k: v for k, v in asdict(u).items() if k != "name"} for n, u in users.items()

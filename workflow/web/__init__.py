@@ -12,6 +12,7 @@ signed, HttpOnly, SameSite=Lax cookies; every POST carries a CSRF token
 
 from __future__ import annotations
 
+import functools
 import gettext
 import secrets
 from pathlib import Path
@@ -36,20 +37,27 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def ui_languages() -> list[str]:
-    """Languages the app's own interface is translated into (besides English)."""
-    if not TRANSLATIONS.is_dir():
-        return []
-    return sorted(
-        p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES" / "messages.mo").exists()
-    )
+@functools.cache
+def ui_languages() -> tuple[str, ...]:
+    """Languages the app's own interface is translated into, English first."""
+    found: list[str] = []
+    if TRANSLATIONS.is_dir():
+        found = sorted(
+            p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES" / "messages.mo").exists()
+        )
+    return ("en", *found)
+
+
+@functools.cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    return gettext.translation("messages", str(TRANSLATIONS), languages=[language], fallback=True)
 
 
 def _translations() -> gettext.NullTranslations:
-    """The interface language: the browser's preference among those we have."""
+    """The interface language: the browser's preference among those we have (cached)."""
     if "ui" not in g:
-        choice = request.accept_languages.best_match(["en", *ui_languages()]) or "en"
-        g.ui = gettext.translation("messages", str(TRANSLATIONS), languages=[choice], fallback=True)
+        choice = request.accept_languages.best_match(ui_languages()) or "en"
+        g.ui = _catalog(choice)
         g.ui_language = choice
     translations: gettext.NullTranslations = g.ui
     return translations
