@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python bench/review_bench.py --clients 40
 
 A generated article of about 300 segments is extracted and pseudo-translated;
-the app runs on 127.0.0.1 as ``workflow serve`` in its own process.  Each
+the app runs on 127.0.0.1 as ``workflow serve`` (waitress) in its own process.  Each
 client logs in, then all start together: first everyone saves one shared
 segment (one wins, the rest get a conflict), then each saves its own share of
 the other segments, one after another.  Prints the median and 95th percentile

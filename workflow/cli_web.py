@@ -69,8 +69,9 @@ def user_list(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--secure-cookies", is_flag=True, help="Send session cookies over HTTPS only.")
+@click.option("--threads", default=8, show_default=True, help="Requests served at once.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool, threads: int) -> None:
     """Serve the review app for translators and editors.
 
     \b
@@ -78,14 +79,15 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
       workflow serve                      # http://127.0.0.1:8000/
       workflow serve --host 0.0.0.0 --port 8080 --secure-cookies   # behind HTTPS
     """
-    from werkzeug.serving import run_simple
+    from waitress import serve as waitress_serve
 
     from workflow.web import create_app
 
     project = _project(ctx)
     app = create_app({"SESSION_COOKIE_SECURE": secure_cookies}, project.root)
     out.print(f"review app for {project.config.site_name}: http://{host}:{port}/  (Ctrl+C stops)")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # waitress: a production WSGI server in pure Python, threaded, nothing to compile.
+    waitress_serve(app, host=host, port=port, threads=threads, ident="workflow")
 
 
 @cli.command()

@@ -24,6 +24,7 @@ import difflib
 import hashlib
 import html
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ from workflow.qa import Finding, run_checks, silenced
 from workflow.segment import placeholders_match
 
 ACTIONS = ("confirm", "confirm-as-is", "copy-source", "revert")
+#: How long a committing save waits for others arriving at the same moment
+#: (group commit, like PostgreSQL's commit_delay).
+LINGER = 0.003
 
 
 def segment_id(msgctxt: str | None, msgid: str) -> str:
@@ -247,11 +251,23 @@ class Saver:
             queue = self._queues[path]
         with queue.guard:
             queue.pending.append(save)
-        with queue.writer:
-            if not save.done.is_set():
-                with queue.guard:
-                    batch, queue.pending = queue.pending, []
-                self._commit(path, queue, batch, slug, target)
+        # Whoever gets the writer lock commits everything queued, and keeps
+        # draining until the queue is empty; the others just wait for their
+        # save to be done (no convoy of threads taking the lock one by one).
+        while not save.done.is_set():
+            if queue.writer.acquire(blocking=False):
+                try:
+                    time.sleep(LINGER)  # let saves arriving at the same moment join this commit
+                    while True:
+                        with queue.guard:
+                            batch, queue.pending = queue.pending, []
+                        if not batch:
+                            break
+                        self._commit(path, queue, batch, slug, target)
+                finally:
+                    queue.writer.release()
+            else:
+                save.done.wait(0.01)
         return save
 
     def _read(self, path: Path, queue: _FileQueue) -> polib.POFile:
