@@ -45,7 +45,7 @@ def sample(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "workflow.toml", root / "workflow.toml")
     shutil.copytree(ROOT / "articles", root / "articles")
     (root / "locales").mkdir()
-    for strings in (ROOT / "locales").glob("*/LC_MESSAGES/site.po"):  # the site's interface
+    for strings in (ROOT / "locales").glob("*/LC_MESSAGES/site.[pm]o"):  # the site's interface
         target = root / strings.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(strings, target)

@@ -331,3 +331,30 @@ def test_built_site_passes_the_nu_html_checker(site: Path) -> None:
         [str(validator), "--root", str(site)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_site_strings_come_from_the_approved_release_only(project: Project, site: Path) -> None:
+    def words(rel: str) -> str:
+        return " ".join(page(site, rel).text)
+
+    assert "Actualizado" in words(f"es/{SLUG}")
+    path = project.catalog_path("site", parse_language("es"))
+    po = polib.pofile(str(path))
+    po.find("Updated").msgstr = "Cambiado sin aprobar"
+    po.save()
+    build(project, site)
+    assert "Actualizado" in words(f"es/{SLUG}") and "sin aprobar" not in words(f"es/{SLUG}")
+    path.with_suffix(".mo").unlink()
+    build(project, site)
+    assert "Updated" in words(f"es/{SLUG}"), "without a release: English"
+
+
+def test_site_is_a_reserved_slug(project: Project) -> None:
+    from workflow.errors import ArticleError
+
+    (project.articles_dir / "site.md").write_text(
+        "---\ntitle: x\npublished: 2024-01-01\nlanguage: en\n---\n"
+    )
+    assert "site" not in project.slugs()
+    with pytest.raises(ArticleError, match="reserved"):
+        project.article("site")

@@ -303,3 +303,39 @@ def test_interface_catalogue_is_valid_and_complete() -> None:
     )
     msgfmt_check(path)
     assert all(e.msgstr and not e.fuzzy for e in polib.pofile(str(path)))
+
+
+def test_site_strings_are_reviewed_and_approved_like_an_article(
+    client: FlaskClient, project: Project
+) -> None:
+    from workflow.publish.strings import update_site_catalogs
+
+    update_site_catalogs(project)
+    csrf = login(client, "ana")
+    assert "/review/site/es" in client.get("/").get_data(as_text=True)
+    page = client.get("/review/site/es").get_data(as_text=True)
+    assert "Read the original" in page and "Leer el original" in page
+    path = project.catalog_path("site", ES)
+    current = next(e for e in read_catalog(path) if e.msgid == "Read the original").msgstr
+    response = client.post(
+        "/review/site/es/save",
+        data={
+            "sid": segment_id(None, "Read the original"),
+            "csrf_token": csrf,
+            "action": "confirm",
+            "base": current,
+            "text": "Ver el original",
+        },
+        headers={"Accept": "application/json"},
+    )
+    assert response.json["result"] == "saved"  # type: ignore[index]
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, "marta")
+    response = client.post("/approve/site/es", data={"csrf_token": csrf}, follow_redirects=True)
+    assert "site [es] approved." in response.get_data(as_text=True)
+    from workflow.release import read_release
+
+    release = read_release(path.with_suffix(".mo"))
+    assert (
+        release is not None and release.messages[(None, "Read the original")] == "Ver el original"
+    )

@@ -16,6 +16,10 @@ from workflow.config import CONFIG_NAME, Config, load_config
 from workflow.errors import ArticleError, ProjectError
 from workflow.languages import Language, parse_language
 
+#: The catalogue of the site's own interface strings (``locales/<lang>/LC_MESSAGES/site.po``)
+#: is reviewed and approved like an article under this reserved slug.
+SITE = "site"
+
 
 @dataclass(frozen=True)
 class Project:
@@ -74,11 +78,17 @@ class Project:
         """Slugs of every article file, sorted."""
         if not self.articles_dir.is_dir():
             return []
-        return sorted(p.stem for p in self.articles_dir.glob("*.md") if p.is_file())
+        return sorted(
+            p.stem for p in self.articles_dir.glob("*.md") if p.is_file() and p.stem != SITE
+        )
 
     def article(self, slug: str) -> Article:
         """Read one article and check its language against the config."""
         path = self.article_path(slug)
+        if slug == SITE:
+            raise ArticleError(
+                f"articles/{SITE}.md: '{SITE}' is reserved for the site's own strings"
+            )
         if not path.exists():
             raise ArticleError(f"articles/{slug}.md: no such article")
         article = read_article(path, self.relative(path))
@@ -91,7 +101,8 @@ class Project:
         return article
 
     def select(self, slugs: tuple[str, ...] | list[str]) -> list[str]:
-        """The given slugs (checked to exist) or, if none, every article."""
+        """The given article slugs (checked to exist) or, if none, every article."""
+        slugs = [slug for slug in slugs if slug != SITE]  # the site's strings are not an article
         if not slugs:
             return self.slugs()
         for slug in slugs:

@@ -36,7 +36,7 @@ from workflow.extract import source_hash
 from workflow.fsutil import atomic_write_bytes, file_lock
 from workflow.glossary import load_glossary
 from workflow.languages import Language, parse_language
-from workflow.project import Project
+from workflow.project import SITE, Project
 from workflow.qa import check_catalog
 
 APPROVED_BY = "X-Approved-By"
@@ -158,21 +158,8 @@ def gate(project: Project, article: Article, language: Language) -> tuple[polib.
         reasons.append(
             f"the article changed since the last extract (run `workflow extract {article.slug}`)"
         )
-    for state in ("untranslated", "fuzzy"):
-        lines = [_line(e) for e in po if not e.obsolete and entry_state(e) == state]
-        if lines:
-            label = "fuzzy (machine or changed source, not reviewed)" if state == "fuzzy" else state
-            reasons.append(f"{len(lines)} segment(s) {label}: lines {_few(lines)}")
     glossary = load_glossary(project.inside(project.config.glossary_path))
-    tag = article.meta.language.tag
-    errors = [
-        f"line {report.line} {finding.check}: {finding.message}"
-        for report in check_catalog(po, tag, language.tag, glossary)
-        for finding in report.errors
-    ]
-    reasons.extend(errors[:_SHOWN])
-    if len(errors) > _SHOWN:
-        reasons.append(f"… and {len(errors) - _SHOWN} more quality errors (see `workflow check`)")
+    reasons.extend(_entry_reasons(po, article.meta.language.tag, language.tag, glossary))
     return po, reasons
 
 
@@ -189,6 +176,8 @@ def approve(
     project: Project, slug: str, language: str, by: str, note: str = ""
 ) -> tuple[str, Release]:
     """Approve a language version: ``("approved" | "unchanged", release)``."""
+    if slug == SITE:
+        return _approve_site(project, language, by, note)
     article = project.article(slug)
     target = parse_language(language)
     if target.tag == article.meta.language.tag:
@@ -242,11 +231,80 @@ def approve(
     return "approved", result
 
 
+def _entry_reasons(po: polib.POFile, source: str, target: str, glossary: object) -> list[str]:
+    """Untranslated, fuzzy and quality-error reasons (shared by articles and site strings)."""
+    reasons: list[str] = []
+    for state in ("untranslated", "fuzzy"):
+        lines = [_line(e) for e in po if not e.obsolete and entry_state(e) == state]
+        if lines:
+            label = "fuzzy (machine or changed source, not reviewed)" if state == "fuzzy" else state
+            reasons.append(f"{len(lines)} segment(s) {label}: lines {_few(lines)}")
+    errors = [
+        f"line {report.line} {finding.check}: {finding.message}"
+        for report in check_catalog(po, source, target, glossary)  # type: ignore[arg-type]
+        for finding in report.errors
+    ]
+    reasons.extend(errors[:_SHOWN])
+    if len(errors) > _SHOWN:
+        reasons.append(f"… and {len(errors) - _SHOWN} more quality errors (see `workflow check`)")
+    return reasons
+
+
+def _approve_site(project: Project, language: str, by: str, note: str) -> tuple[str, Release]:
+    """Approve the site's interface strings in one language (``site.mo``)."""
+    from workflow.review import SITE_SOURCE, site_languages
+
+    target = parse_language(language)
+    if target.tag not in {lang.tag for lang in site_languages(project)}:
+        raise WorkflowError(f"the site's strings are not translated into {target.tag}")
+    path = project.catalog_path(SITE, target)
+    if not path.exists():
+        raise CatalogError(f"{project.relative(path)}: no catalogue (run `workflow extract`)")
+    with file_lock(path):
+        po = read_catalog(path, project.relative(path))
+        glossary = load_glossary(project.inside(project.config.glossary_path))
+        reasons = _entry_reasons(po, SITE_SOURCE, target.tag, glossary)
+        if reasons:
+            raise ApprovalRefused(f"{SITE} [{target.tag}]", reasons)
+        digest = _content_hash(po, SITE)
+        target_path = release_path(project, SITE, target)
+        current = read_release(target_path)
+        if current is not None and current.content_hash == digest:
+            return "unchanged", current
+        release = polib.POFile()
+        release.metadata = {
+            **po.metadata,
+            APPROVED_BY: by,
+            SOURCE_REVISION: SITE,
+            RELEASE_HASH: digest,
+            APPROVED_AT: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            APPROVAL_NOTE: " ".join(note.split()),
+        }
+        for entry in po.translated_entries():
+            release.append(polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr))
+        atomic_write_bytes(target_path, release.to_binary())
+    record(project.root, "approve", by, SITE, target.tag, note=note, release=digest)
+    result = read_release(target_path)
+    assert result is not None
+    return "approved", result
+
+
+def site_release_stage(project: Project, language: Language, po: polib.POFile) -> str | None:
+    """``approved`` or ``edited since approval`` for the site's strings; None without release."""
+    release = read_release(release_path(project, SITE, language))
+    if release is None:
+        return None
+    return (
+        "approved" if _content_hash(po, SITE) == release.content_hash else "edited since approval"
+    )
+
+
 def reject(project: Project, slug: str, language: str, by: str, note: str) -> None:
     """Send a language version back to review, with the reason for translators."""
     if not note.strip():
         raise WorkflowError("a rejection needs a note saying what to change (--note)")
-    article = project.article(slug)
+    if slug != SITE:
+        project.article(slug)  # must exist
     target = parse_language(language)
     path = project.catalog_path(slug, target)
     if not path.exists():
@@ -256,7 +314,7 @@ def reject(project: Project, slug: str, language: str, by: str, note: str) -> No
         po = read_catalog(path, project.relative(path))
         po.metadata[CHANGES_REQUESTED] = f"{by} {today}: {' '.join(note.split())}"
         write_catalog(po, path, "PO-Revision-Date")
-    record(project.root, "reject", by, article.slug, target.tag, note=note)
+    record(project.root, "reject", by, slug, target.tag, note=note)
 
 
 def release_stage(

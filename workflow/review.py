@@ -45,10 +45,12 @@ from workflow.fsutil import file_lock
 from workflow.glossary import load_glossary
 from workflow.languages import Language, parse_language
 from workflow.memory import Suggestion, TranslationMemory
-from workflow.project import Project
+from workflow.project import SITE, Project
 from workflow.qa import Finding, run_checks, silenced
 from workflow.segment import placeholders_match
 
+#: The language the site's templates are written in.
+SITE_SOURCE = "en"
 ACTIONS = ("confirm", "confirm-as-is", "copy-source", "revert")
 #: How long a committing save waits for others arriving at the same moment
 #: (group commit, like PostgreSQL's commit_delay).
@@ -113,6 +115,8 @@ def diff_html(old: str, new: str) -> str:
 
 def load_review(project: Project, slug: str, language: str, suggest: bool = True) -> ReviewView:
     """Everything the review page shows for one article in one language."""
+    if slug == SITE:
+        return _load_site_review(project, language, suggest)
     article = project.article(slug)
     target = parse_language(language)
     if target.tag not in {t.tag for t in project.targets(article)}:
@@ -160,6 +164,43 @@ def load_review(project: Project, slug: str, language: str, suggest: bool = True
         reviewed,
         po.metadata.get("X-Workflow-Changes-Requested"),
     )
+
+
+def _load_site_review(project: Project, language: str, suggest: bool) -> ReviewView:
+    """The site's interface strings (``site.po``), reviewed like an article."""
+    target = parse_language(language)
+    if target.tag not in {lang.tag for lang in site_languages(project)}:
+        raise WorkflowError(f"the site's strings are not translated into {target.tag}")
+    path = project.catalog_path(SITE, target)
+    if not path.exists():
+        raise WorkflowError(f"{project.relative(path)}: no catalogue (run `workflow extract`)")
+    po = read_catalog(path, project.relative(path))
+    source = parse_language(SITE_SOURCE)
+    glossary = load_glossary(project.inside(project.config.glossary_path))
+    memory = TranslationMemory(project.root) if suggest else None
+    try:
+        if memory is not None:
+            memory.refresh()
+        rows = [_row(e, source, target, glossary, memory) for e in po if not e.obsolete]
+    finally:
+        if memory is not None:
+            memory.close()
+    reviewed = sum(1 for r in rows if r.state == "translated")
+    return ReviewView(
+        SITE,
+        target,
+        source,
+        "Site interface",
+        [Block("site interface", "", rows)],
+        len(rows),
+        reviewed,
+        po.metadata.get("X-Workflow-Changes-Requested"),
+    )
+
+
+def site_languages(project: Project) -> list[Language]:
+    """Languages the site's interface is translated into (all but the templates' own)."""
+    return [lang for lang in project.config.languages if lang.primary != SITE_SOURCE]
 
 
 def _row(
@@ -241,7 +282,7 @@ class Saver:
         """Apply ``save`` (possibly together with others queued meanwhile)."""
         if save.action not in ACTIONS:
             raise WorkflowError(f"unknown action {save.action!r}")
-        if not self.project.article_path(slug).exists():  # checks the slug too
+        if slug != SITE and not self.project.article_path(slug).exists():  # checks the slug
             raise WorkflowError(f"articles/{slug}.md: no such article")
         target = parse_language(language)
         path = self.project.catalog_path(slug, target)
@@ -373,8 +414,7 @@ class Saver:
         from workflow.mtcache import EngineCache
 
         engines = [n.split()[1] for n in provenance(entry) if n.startswith("machine ")]
-        article = self.project.article(slug)
-        source = article.meta.language.tag
+        source = SITE_SOURCE if slug == SITE else self.project.article(slug).meta.language.tag
         engine = engines[0] if engines else self.project.config.engine_for(source, target.tag)
         glossary = load_glossary(self.project.inside(self.project.config.glossary_path))
         protected = glossary.protect(entry.msgid, source, target.tag)

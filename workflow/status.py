@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from workflow.catalog import SOURCE_HASH, Stats, read_catalog, stats
 from workflow.extract import source_hash
-from workflow.project import Project
-from workflow.release import CHANGES_REQUESTED, release_stage
+from workflow.project import SITE, Project
+from workflow.release import CHANGES_REQUESTED, release_stage, site_release_stage
 
 STAGES = (
     "source",
@@ -49,7 +49,8 @@ def stage_of(counts: Stats) -> str:
 def status(project: Project, slugs: list[str]) -> list[StatusRow]:
     """A row per article per language (the source language first)."""
     rows: list[StatusRow] = []
-    for slug in project.select(slugs):
+    only_site = bool(slugs) and all(slug == SITE for slug in slugs)
+    for slug in [] if only_site else project.select(slugs):
         article = project.article(slug)
         rows.append(StatusRow(slug, article.meta.language.tag, "source", Stats()))
         digest = source_hash(article)
@@ -69,4 +70,25 @@ def status(project: Project, slugs: list[str]) -> list[StatusRow]:
             if po.metadata.get(SOURCE_HASH) != digest:
                 stage = "source changed"
             rows.append(StatusRow(slug, language.tag, stage, counts))
+    if not slugs or SITE in slugs:
+        rows.extend(site_status(project))
+    return rows
+
+
+def site_status(project: Project) -> list[StatusRow]:
+    """A row per language for the site's own interface strings (``site.po``)."""
+    from workflow.review import site_languages
+
+    rows = []
+    for language in site_languages(project):
+        path = project.catalog_path(SITE, language)
+        if not path.exists():
+            rows.append(StatusRow(SITE, language.tag, "not extracted", Stats()))
+            continue
+        po = read_catalog(path, project.relative(path))
+        counts = stats(po)
+        stage = site_release_stage(project, language, po) or stage_of(counts)
+        if CHANGES_REQUESTED in po.metadata and stage in ("in review", "reviewed"):
+            stage = "changes requested"
+        rows.append(StatusRow(SITE, language.tag, stage, counts))
     return rows

@@ -3,8 +3,9 @@
 The strings are extracted with Babel from the site templates and from this
 package's Python (``gettext`` calls), and merged into a catalogue of their own
 per language, ``locales/<lang>/LC_MESSAGES/site.po``, by ``workflow extract``.
-Translators work on it like on any article catalogue; the site uses its
-reviewed (not fuzzy) entries and falls back to English for the rest.
+Translators review it like an article (the review app lists it as ``site``),
+an editor approves it (``workflow approve site --lang es``), and the site uses
+the approved release, ``site.mo``, falling back to English without one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-import polib
 from babel.messages.extract import extract_from_dir
 from jinja2 import Environment
 
@@ -82,14 +82,19 @@ def update_site_catalogs(project: Project) -> list[str]:
 
 
 def load_site_catalogs(project: Project) -> dict[str, CatalogTranslations]:
-    """Reviewed interface translations per language tag."""
+    """Approved interface translations per language tag, from the ``site.mo`` releases.
+
+    Like articles, the site's strings reach readers only once an editor has
+    approved them (``workflow approve site --lang es``); until then, English.
+    """
+    from workflow.release import read_release
+
     out: dict[str, CatalogTranslations] = {}
     for language in project.config.languages:
-        path = catalog_path(project, language)
-        messages: dict[str, str] = {}
-        if path.exists():
-            po: polib.POFile = read_catalog(path, project.relative(path))
-            messages = {e.msgid: e.msgstr for e in po.translated_entries()}
+        release = read_release(catalog_path(project, language).with_suffix(".mo"))
+        messages = (
+            {msgid: text for (_ctx, msgid), text in release.messages.items()} if release else {}
+        )
         out[language.tag] = CatalogTranslations(messages)
     return out
 
