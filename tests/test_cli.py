@@ -14,7 +14,24 @@ from workflow.cli import cli
 
 from .conftest import check_all_catalogs
 
-COMMANDS = ["init", "new", "extract", "render", "status"]
+COMMANDS = [
+    "init",
+    "new",
+    "extract",
+    "render",
+    "status",
+    "translate",
+    "check",
+    "silence",
+    "approve",
+    "reject",
+    "log",
+    "serve",
+    "publish",
+    "user",
+    "user add",
+    "user list",
+]
 
 
 def run(project: Path | None, *args: str) -> tuple[int, str]:
@@ -26,7 +43,7 @@ def run(project: Path | None, *args: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    code, output = run(None, command, "--help")
+    code, output = run(None, *command.split(), "--help")
     assert code == 0
     assert "Example" in output and f"workflow {command}" in output
 
