@@ -339,3 +339,33 @@ def test_site_strings_are_reviewed_and_approved_like_an_article(
     assert (
         release is not None and release.messages[(None, "Read the original")] == "Ver el original"
     )
+
+
+def test_review_shows_source_diff_and_memory_suggestions(
+    client: FlaskClient, project: Project
+) -> None:
+    from workflow.extract import extract
+
+    path = project.catalog_path(SLUG, ES)
+    po = polib.pofile(str(path))
+    for item in po:  # everything reviewed, so it is in the translation memory
+        item.msgstr, item.flags = f"ES {item.msgid}", []
+    po.save()
+    article = project.article_path(SLUG)
+    article.write_text(
+        article.read_text().replace("Not everyone\nagrees.", "Not everyone\nagrees at all.")
+    )
+    extract(project, [SLUG])
+    login(client, "ana")
+    page = client.get(f"/review/{SLUG}/es?filter=fuzzy").get_data(as_text=True)
+    assert "Not everyone agrees at all." in page
+    assert "<ins>at all.</ins>" in page or ("<del>agrees.</del>" in page and "<ins>" in page)
+    (project.articles_dir / "follow-up.md").write_text(
+        "---\ntitle: Follow-up\npublished: 2024-09-01\nlanguage: en\n---\n"
+        "The quay is 180 metres longer, so bigger boats can unload.\n"
+    )
+    extract(project, ["follow-up"])
+    page = client.get("/review/follow-up/es").get_data(as_text=True)
+    assert 'class="suggestions"' in page
+    assert "ES The quay is 180 metres longer, so larger boats can unload." in page
+    assert re.search(r'<span class="score">9\d%</span>', page)
