@@ -32,7 +32,7 @@ from workflow.catalog import (
     write_catalog,
 )
 from workflow.errors import CatalogError, WorkflowError
-from workflow.extract import source_hash
+from workflow.extract import segment_article, source_hash
 from workflow.fsutil import atomic_write_bytes, file_lock
 from workflow.glossary import load_glossary
 from workflow.languages import Language, parse_language
@@ -134,8 +134,6 @@ def _credits(po: polib.POFile) -> tuple[list[str], list[str]]:
 
 
 def _rendered_body(article: Article, po: polib.POFile) -> polib.POEntry:
-    from workflow.extract import segment_article
-
     table = {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries()}
     _front, document = segment_article(article)
     body = document.render(lambda segment: table.get(segment.key)).text

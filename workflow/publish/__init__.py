@@ -14,6 +14,7 @@ sitemap that list it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -72,10 +73,6 @@ class Site:
     languages: list[Language]
     articles: dict[str, list[Version]] = field(default_factory=dict)
     sources: dict[str, Article] = field(default_factory=dict)
-
-    @property
-    def root(self) -> str:
-        return self.base_url
 
     def by_language(self, language: Language) -> list[Version]:
         found = [
@@ -179,7 +176,7 @@ def _label(version: Version, env: Environment, short: bool = False) -> str:
     if short:
         return t.gettext("Translated from %(language)s") % {"language": source_name}
     when = version.approved_at[:10]
-    date = _date(_iso(when), version.language) if when else ""
+    date = _date(dt.date.fromisoformat(when), version.language) if when else ""
     values = {
         "language": source_name,
         "engine": ", ".join(e.capitalize() for e in version.engines),
@@ -197,12 +194,6 @@ def _label(version: Version, env: Environment, short: bool = False) -> str:
             "Translated from %(language)s by %(reviewers)s and approved by %(editor)s on %(date)s."
         )
     return text % values
-
-
-def _iso(text: str) -> Any:
-    import datetime as dt
-
-    return dt.date.fromisoformat(text)
 
 
 def _json_ld(site: Site, version: Version, versions: list[Version]) -> Markup:
@@ -331,7 +322,7 @@ def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
     template = env.get_template("index.html")
     published = [lang for lang in site.languages if site.by_language(lang)]
     for language in published:
-        site_translations(env, language)
+        listed = site.by_language(language)
         items = [
             {
                 "language": v.language,
@@ -340,9 +331,9 @@ def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
                 "published": _date(v.meta.published, language),
                 "label_short": _label(v, env, short=True),
             }
-            for v in site.by_language(language)
+            for v in listed
         ]
-        site_translations(env, language)
+        site_translations(env, language)  # after _label, which installs each version's language
         url = f"{site.base_url}{language.tag}/"
         page = {
             "language": language,
@@ -365,7 +356,7 @@ def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
             "rel": "../",
         }
         files[f"{language.tag}/index.html"] = template.render(site=site, page=page)
-        render_feed(site, env, files, language, site.by_language(language))
+        render_feed(site, env, files, language, listed)
 
 
 def render_root(site: Site, env: Environment, files: dict[str, str]) -> None:
