@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,44 +186,64 @@ def approve(
         po, reasons = gate(project, article, target)
         if reasons:
             raise ApprovalRefused(f"{slug} [{target.tag}]", reasons)
-        revision = source_revision(article)
-        digest = _content_hash(po, revision)
-        target_path = release_path(project, slug, target)
-        current = read_release(target_path)
-        if current is not None and current.content_hash == digest:
-            return "unchanged", current
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        release = polib.POFile()
-        release.metadata = {
-            **po.metadata,
-            APPROVED_BY: by,
-            APPROVED_AT: now,
-            SOURCE_REVISION: revision,
-            APPROVAL_NOTE: " ".join(note.split()),
-            RELEASE_HASH: digest,
-        }
-        release.metadata.pop(CHANGES_REQUESTED, None)
-        for entry in po.translated_entries():
-            release.append(
-                polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr)
-            )
-        engines, reviewers = _credits(po)
-        release.metadata[ENGINES] = ", ".join(engines)
-        release.metadata[REVIEWERS] = ", ".join(reviewers)
-        release.append(_rendered_body(article, po))
-        atomic_write_bytes(target_path, release.to_binary())
-        if CHANGES_REQUESTED in po.metadata:
-            del po.metadata[CHANGES_REQUESTED]
-            write_catalog(po, path, "PO-Revision-Date")
+        return _release(
+            project,
+            slug,
+            target,
+            po,
+            source_revision(article),
+            by,
+            note,
+            lambda: _rendered_body(article, po),
+        )
+
+
+def _release(
+    project: Project,
+    slug: str,
+    target: Language,
+    po: polib.POFile,
+    revision: str,
+    by: str,
+    note: str,
+    body: Callable[[], polib.POEntry] | None = None,
+) -> tuple[str, Release]:
+    """Compile an approved catalogue into its ``.mo`` release (call under its file lock).
+
+    The same content approved again changes nothing.  The release header says
+    who approved, when, with what note, from which source revision, and who
+    drafted and reviewed it; a pending rejection note is cleared.
+    """
+    digest = _content_hash(po, revision)
+    target_path = release_path(project, slug, target)
+    current = read_release(target_path)
+    if current is not None and current.content_hash == digest:
+        return "unchanged", current
+    engines, reviewers = _credits(po)
+    release = polib.POFile()
+    release.metadata = {
+        **po.metadata,
+        APPROVED_BY: by,
+        APPROVED_AT: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        SOURCE_REVISION: revision,
+        APPROVAL_NOTE: " ".join(note.split()),
+        RELEASE_HASH: digest,
+        ENGINES: ", ".join(engines),
+        REVIEWERS: ", ".join(reviewers),
+    }
+    release.metadata.pop(CHANGES_REQUESTED, None)
+    for entry in po.translated_entries():
+        release.append(polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr))
+    segments = len(release)
+    if body is not None:
+        release.append(body())
+    atomic_write_bytes(target_path, release.to_binary())
+    path = project.catalog_path(slug, target)
+    if CHANGES_REQUESTED in po.metadata:
+        del po.metadata[CHANGES_REQUESTED]
+        write_catalog(po, path, "PO-Revision-Date")
     record(
-        project.root,
-        "approve",
-        by,
-        slug,
-        target.tag,
-        note=note,
-        release=digest,
-        segments=len(release),
+        project.root, "approve", by, slug, target.tag, note=note, release=digest, segments=segments
     )
     result = read_release(target_path)
     assert result is not None
@@ -250,41 +271,16 @@ def _entry_reasons(po: polib.POFile, source: str, target: str, glossary: object)
 
 def _approve_site(project: Project, language: str, by: str, note: str) -> tuple[str, Release]:
     """Approve the site's interface strings in one language (``site.mo``)."""
-    from workflow.review import SITE_SOURCE, site_languages
+    from workflow.review import SITE_SOURCE, site_catalog
 
-    target = parse_language(language)
-    if target.tag not in {lang.tag for lang in site_languages(project)}:
-        raise WorkflowError(f"the site's strings are not translated into {target.tag}")
-    path = project.catalog_path(SITE, target)
-    if not path.exists():
-        raise CatalogError(f"{project.relative(path)}: no catalogue (run `workflow extract`)")
+    target, path = site_catalog(project, language)
     with file_lock(path):
         po = read_catalog(path, project.relative(path))
         glossary = load_glossary(project.inside(project.config.glossary_path))
         reasons = _entry_reasons(po, SITE_SOURCE, target.tag, glossary)
         if reasons:
             raise ApprovalRefused(f"{SITE} [{target.tag}]", reasons)
-        digest = _content_hash(po, SITE)
-        target_path = release_path(project, SITE, target)
-        current = read_release(target_path)
-        if current is not None and current.content_hash == digest:
-            return "unchanged", current
-        release = polib.POFile()
-        release.metadata = {
-            **po.metadata,
-            APPROVED_BY: by,
-            SOURCE_REVISION: SITE,
-            RELEASE_HASH: digest,
-            APPROVED_AT: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            APPROVAL_NOTE: " ".join(note.split()),
-        }
-        for entry in po.translated_entries():
-            release.append(polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr))
-        atomic_write_bytes(target_path, release.to_binary())
-    record(project.root, "approve", by, SITE, target.tag, note=note, release=digest)
-    result = read_release(target_path)
-    assert result is not None
-    return "approved", result
+        return _release(project, SITE, target, po, SITE, by, note)
 
 
 def site_release_stage(project: Project, language: Language, po: polib.POFile) -> str | None:

@@ -39,7 +39,7 @@ from workflow.catalog import (
     set_provenance,
     write_catalog,
 )
-from workflow.errors import WorkflowError
+from workflow.errors import CatalogError, WorkflowError
 from workflow.extract import segment_article
 from workflow.fsutil import file_lock
 from workflow.glossary import load_glossary
@@ -168,12 +168,7 @@ def load_review(project: Project, slug: str, language: str, suggest: bool = True
 
 def _load_site_review(project: Project, language: str, suggest: bool) -> ReviewView:
     """The site's interface strings (``site.po``), reviewed like an article."""
-    target = parse_language(language)
-    if target.tag not in {lang.tag for lang in site_languages(project)}:
-        raise WorkflowError(f"the site's strings are not translated into {target.tag}")
-    path = project.catalog_path(SITE, target)
-    if not path.exists():
-        raise WorkflowError(f"{project.relative(path)}: no catalogue (run `workflow extract`)")
+    target, path = site_catalog(project, language)
     po = read_catalog(path, project.relative(path))
     source = parse_language(SITE_SOURCE)
     glossary = load_glossary(project.inside(project.config.glossary_path))
@@ -201,6 +196,17 @@ def _load_site_review(project: Project, language: str, suggest: bool) -> ReviewV
 def site_languages(project: Project) -> list[Language]:
     """Languages the site's interface is translated into (all but the templates' own)."""
     return [lang for lang in project.config.languages if lang.primary != SITE_SOURCE]
+
+
+def site_catalog(project: Project, language: str) -> tuple[Language, Path]:
+    """The language and ``site.po`` of the site's strings in ``language``, checked to exist."""
+    target = parse_language(language)
+    if target.tag not in {lang.tag for lang in site_languages(project)}:
+        raise WorkflowError(f"the site's strings are not translated into {target.tag}")
+    path = project.catalog_path(SITE, target)
+    if not path.exists():
+        raise CatalogError(f"{project.relative(path)}: no catalogue (run `workflow extract`)")
+    return target, path
 
 
 def _row(
