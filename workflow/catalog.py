@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -385,3 +385,48 @@ def write_catalog(po: polib.POFile, path: Path, date_field: str = "POT-Creation-
         po.metadata[date_field] = now
         text = text.replace(f'"{date_field}: {old_date}\\n"', f'"{date_field}: {now}\\n"', 1)
     return write_if_changed(path, text)
+
+
+class CatalogCache:
+    """Parsed catalogues, parsed again only when their file changed (inode, size, mtime).
+
+    Whoever writes through :meth:`write` keeps holding what it wrote, so a long
+    translate run or a busy review app never re-parses its own writes, while a
+    change made by anyone else (another process, Poedit) is always read again.
+    """
+
+    def __init__(self, display: Callable[[Path], str] = str) -> None:
+        self.display = display
+        self._held: dict[Path, tuple[tuple[int, int, int], polib.POFile]] = {}
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int, int]:
+        stat = path.stat()
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def read(self, path: Path) -> polib.POFile:
+        stamp = self._stamp(path)
+        held = self._held.get(path)
+        if held is not None and held[0] == stamp:
+            return held[1]
+        po = read_catalog(path, self.display(path))
+        self._held[path] = (stamp, po)
+        return po
+
+    def write(self, po: polib.POFile, path: Path, date_field: str = "POT-Creation-Date") -> bool:
+        """:func:`write_catalog`, then hold what was written."""
+        try:
+            written = write_catalog(po, path, date_field)
+        except BaseException:
+            self.forget(path)
+            raise
+        if written:
+            self._held[path] = (self._stamp(path), po)
+        return written
+
+    def forget(self, path: Path) -> None:
+        """Drop a catalogue whose parsed copy may no longer match its file."""
+        self._held.pop(path, None)
+
+    def held(self) -> dict[Path, polib.POFile]:
+        return {path: po for path, (_stamp, po) in self._held.items()}

@@ -33,11 +33,11 @@ import polib
 
 from workflow.audit import record
 from workflow.catalog import (
+    CatalogCache,
     entry_state,
     provenance,
     read_catalog,
     set_provenance,
-    write_catalog,
 )
 from workflow.errors import CatalogError, WorkflowError
 from workflow.extract import segment_article
@@ -272,8 +272,8 @@ class _FileQueue:
         self.pending: list[Save] = []
         self.guard = threading.Lock()  # protects ``pending``
         self.writer = threading.Lock()  # one committing thread per file
-        self.cache: tuple[tuple[int, int, int], polib.POFile] | None = None
-        self.index: dict[str, polib.POEntry] = {}  # segment id → entry of the cached catalogue
+        self.indexed: polib.POFile | None = None  # the catalogue ``index`` was built from
+        self.index: dict[str, polib.POEntry] = {}  # segment id → entry
 
 
 class Saver:
@@ -283,6 +283,7 @@ class Saver:
         self.project = project
         self._queues: dict[Path, _FileQueue] = defaultdict(_FileQueue)
         self._queues_guard = threading.Lock()
+        self._catalogs = CatalogCache(project.relative)
 
     def save(self, slug: str, language: str, save: Save) -> Save:
         """Apply ``save`` (possibly together with others queued meanwhile)."""
@@ -318,13 +319,10 @@ class Saver:
         return save
 
     def _read(self, path: Path, queue: _FileQueue) -> polib.POFile:
-        stat = path.stat()
-        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        if queue.cache is not None and queue.cache[0] == key:
-            return queue.cache[1]
-        po = read_catalog(path, self.project.relative(path))
-        queue.cache = (key, po)
-        queue.index = {segment_id(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+        po = self._catalogs.read(path)
+        if queue.indexed is not po:
+            queue.index = {segment_id(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+            queue.indexed = po
         return po
 
     def _commit(
@@ -346,11 +344,9 @@ class Saver:
                     if self._apply(entry, save, slug, target):
                         applied.append((save, entry, old))
                 if applied:
-                    write_catalog(po, path, "PO-Revision-Date")
-                    stat = path.stat()
-                    queue.cache = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), po)
+                    self._catalogs.write(po, path, "PO-Revision-Date")
         except BaseException:
-            queue.cache = None  # the file may not hold what we applied in memory
+            self._catalogs.forget(path)  # the file may not hold what we applied in memory
             for save in batch:
                 if not save.result or save.result == "saved":
                     save.result, save.message = "error", "the catalogue could not be saved"

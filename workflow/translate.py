@@ -24,12 +24,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polib
 
 from workflow.audit import record
-from workflow.catalog import needs_machine, read_catalog, set_provenance, write_catalog
+from workflow.catalog import CatalogCache, needs_machine, set_provenance
 from workflow.engines import Engine, EngineFailed, create_engine, engine_names
 from workflow.errors import EngineError, WorkflowError
 from workflow.fsutil import file_lock
@@ -128,7 +127,7 @@ class Translation:
         self.to_send: dict[Pair, list[str]] = {}
         self.waiting: dict[Pair, dict[str, list[Job]]] = {}
         self.unavailable: dict[str, list[str]] = defaultdict(list)
-        self._parsed: dict[Path, tuple[tuple[int, int, int], polib.POFile]] = {}
+        self._catalogs = CatalogCache(project.relative)
         self._advance: Callable[[int], None] | None = None
 
     # -- plan ----------------------------------------------------------------
@@ -164,7 +163,7 @@ class Translation:
                     )
                     continue
                 engine = self.engine_override or config.engine_for(source.tag, target.tag)
-                po = self._read(path)
+                po = self._catalogs.read(path)
                 self.jobs.extend(
                     Job(slug, source, target, engine, (e.msgctxt, e.msgid))
                     for e in po
@@ -174,7 +173,9 @@ class Translation:
     def _use_memory(self) -> None:
         memory = TranslationMemory(self.project.root)
         try:
-            memory.refresh({self.project.relative(p): po for p, (_, po) in self._parsed.items()})
+            memory.refresh(
+                {self.project.relative(p): po for p, po in self._catalogs.held().items()}
+            )
             tables: dict[tuple[str, str], dict[str, str]] = {}
             remaining = []
             for job in self.jobs:
@@ -324,17 +325,6 @@ class Translation:
         finally:
             cache.close()
 
-    def _read(self, path: Path) -> polib.POFile:
-        """A catalogue, parsed again only if the file changed since we last saw it."""
-        stat = path.stat()
-        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        cached = self._parsed.get(path)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        po = read_catalog(path, self.project.relative(path))
-        self._parsed[path] = (key, po)
-        return po
-
     def _save(self) -> None:
         """Write pending fills into their catalogues (under lock, re-reading if changed)."""
         for (slug, tag), fills in list(self.fills.items()):
@@ -343,7 +333,7 @@ class Translation:
             language = next(t for t in self.project.config.target_languages if t.tag == tag)
             path = self.project.catalog_path(slug, language)
             with file_lock(path):
-                po = self._read(path)
+                po = self._catalogs.read(path)
                 for entry in po:
                     fill = fills.get((entry.msgctxt, entry.msgid))
                     if fill is None or not needs_machine(entry):
@@ -351,9 +341,7 @@ class Translation:
                     _apply(entry, fill)
                     if fill.msgstr:
                         self.report.filled += 1
-                if write_catalog(po, path, "PO-Revision-Date"):
-                    stat = path.stat()  # what we wrote is what we hold: no re-parse
-                    self._parsed[path] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), po)
+                self._catalogs.write(po, path, "PO-Revision-Date")
             fills.clear()
 
 
