@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polib
+
 from workflow.catalog import SOURCE_HASH, Stats, read_catalog, stats
 from workflow.extract import source_hash
 from workflow.project import SITE, Project
@@ -46,6 +48,14 @@ def stage_of(counts: Stats) -> str:
     return "reviewed"
 
 
+def _stage(released: str | None, counts: Stats, po: polib.POFile) -> str:
+    """The release's stage if there is one, else the review stage; a rejection shows."""
+    stage = released or stage_of(counts)
+    if CHANGES_REQUESTED in po.metadata and stage in ("in review", "reviewed"):
+        return "changes requested"
+    return stage
+
+
 def status(project: Project, slugs: list[str]) -> list[StatusRow]:
     """A row per article per language (the source language first)."""
     rows: list[StatusRow] = []
@@ -64,9 +74,7 @@ def status(project: Project, slugs: list[str]) -> list[StatusRow]:
                 continue
             po = read_catalog(path, project.relative(path))
             counts = stats(po)
-            stage = release_stage(project, article, language, po) or stage_of(counts)
-            if CHANGES_REQUESTED in po.metadata and stage in ("in review", "reviewed"):
-                stage = "changes requested"
+            stage = _stage(release_stage(project, article, language, po), counts, po)
             if po.metadata.get(SOURCE_HASH) != digest:
                 stage = "source changed"
             rows.append(StatusRow(slug, language.tag, stage, counts))
@@ -87,8 +95,6 @@ def site_status(project: Project) -> list[StatusRow]:
             continue
         po = read_catalog(path, project.relative(path))
         counts = stats(po)
-        stage = site_release_stage(project, language, po) or stage_of(counts)
-        if CHANGES_REQUESTED in po.metadata and stage in ("in review", "reviewed"):
-            stage = "changes requested"
+        stage = _stage(site_release_stage(project, language, po), counts, po)
         rows.append(StatusRow(SITE, language.tag, stage, counts))
     return rows
