@@ -314,11 +314,11 @@ def test_publish_checks_catch_broken_pages() -> None:
 def test_build_refuses_a_site_that_fails_its_checks(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import workflow.publish as publish
+    import workflow.publish.pages as pages
 
     extract(project, [])
     monkeypatch.setattr(
-        publish, "_alternates", lambda site, versions: [{"hreflang": "en", "url": BASE}]
+        pages, "alternates", lambda site, versions: [{"hreflang": "en", "url": BASE}]
     )
     with pytest.raises(PublishError, match="the site fails its checks"):
         build(project, project.root / "public")

@@ -52,3 +52,7 @@ class SegmentError(WorkflowError):
 
 class EngineError(WorkflowError):
     """A machine translation engine failed, is missing or is not configured."""
+
+
+class PublishError(WorkflowError):
+    """The built site failed a publish-time check, or an input it needs is missing."""

@@ -1,4 +1,4 @@
-"""Command-line commands of the review and release stage: check, silence, approve, reject, log."""
+"""Stage 3 commands: quality checks, silences, the people and the review app."""
 
 from __future__ import annotations
 
@@ -6,18 +6,11 @@ import datetime as dt
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
-from workflow.cli import _languages, _project, cli, err, out
-
-
-def _by(by: str | None) -> str:
-    from workflow.audit import current_user
-
-    return by or current_user()
+from workflow.cli.common import by_or_current, load_project, out, split_languages
 
 
-@cli.command()
+@click.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "languages", help="Only these languages, comma-separated.")
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Show warnings.")
@@ -40,12 +33,12 @@ def check(
     from workflow.glossary import load_glossary
     from workflow.qa import ERROR, check_catalog
 
-    project = _project(ctx)
+    project = load_project(ctx)
     glossary = load_glossary(project.inside(project.config.glossary_path))
     errors = warns = 0
     for slug in project.select(list(slugs)):
         article = project.article(slug)
-        for language in project.targets(article, _languages(languages)):
+        for language in project.targets(article, split_languages(languages)):
             path = project.catalog_path(slug, language)
             if not path.exists():
                 continue
@@ -71,7 +64,7 @@ def check(
         raise WorkflowError(f"{errors} quality error(s) block approval")
 
 
-@cli.command()
+@click.command()
 @click.argument("slug")
 @click.option("--lang", "language", required=True, help="Language of the catalogue.")
 @click.option("--line", required=True, help="Source line of the segment (from `workflow check`).")
@@ -98,10 +91,10 @@ def silence(
 
     if name not in CHECKS:
         raise WorkflowError(f"unknown check {name!r} (known: {', '.join(CHECKS)})")
-    project = _project(ctx)
+    project = load_project(ctx)
     target = parse_language(language)
     path = project.catalog_path(slug, target)
-    who = _by(by)
+    who = by_or_current(by)
     with file_lock(path):
         po = read_catalog(path, project.relative(path))
         matches = [e for e in po if not e.obsolete and any(o[1] == line for o in e.occurrences)]
@@ -124,72 +117,84 @@ def silence(
     out.print(escape(f"silenced {name} on line {line} of {slug} [{target.tag}]"))
 
 
-@cli.command()
-@click.argument("slug")
-@click.option("--lang", "language", required=True, help="Language version to approve.")
-@click.option("--by", help="The approving editor (default: WORKFLOW_USER or your login).")
-@click.option("--note", default="", help="A note kept in the release.")
-@click.pass_context
-def approve(ctx: click.Context, slug: str, language: str, by: str | None, note: str) -> None:
-    """Approve a language version: compile its catalogue into the release (.mo).
-
-    Refused, with every reason, while a segment is untranslated or fuzzy or has
-    a quality error.  Approving the same content again changes nothing.
+@click.group()
+def user() -> None:
+    """Manage the people who may log in to the review app.
 
     \b
     Example:
-      workflow approve harbour-rebuilt --lang es --by "Marta Soler" --note "Checked figures"
+      workflow user add ana --role translator --lang es,ca
+      workflow user list
     """
-    from workflow.release import approve as run
-
-    project = _project(ctx)
-    action, release = run(project, slug, language, _by(by), note)
-    where = project.relative(release.path)
-    if action == "unchanged":
-        out.print(escape(f"{slug} [{language}]: already approved as is ({where}); nothing to do"))
-    else:
-        out.print(escape(f"approved {slug} [{language}] by {release.approved_by}: {where}"))
 
 
-@cli.command()
-@click.argument("slug")
-@click.option("--lang", "language", required=True, help="Language version to send back.")
-@click.option("--by", help="The editor (default: WORKFLOW_USER or your login).")
-@click.option("--note", required=True, help="What the translators should change.")
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["translator", "editor", "admin"]), required=True)
+@click.option("--lang", "languages", help="Languages a translator edits, comma-separated.")
+@click.option(
+    "--password",
+    envvar="WORKFLOW_PASSWORD",
+    help="Password (default: a generated one, printed once).",
+)
 @click.pass_context
-def reject(ctx: click.Context, slug: str, language: str, by: str | None, note: str) -> None:
-    """Send a language version back to review, with a note for the translators.
+def user_add(
+    ctx: click.Context, name: str, role: str, languages: str | None, password: str | None
+) -> None:
+    """Add a person (or replace their role, languages and password).
 
     \b
     Example:
-      workflow reject harbour-rebuilt --lang ca --note "Use «ajuntament» throughout"
+      workflow user add ana --role translator --lang es,ca
+      workflow user add marta --role editor
     """
-    from workflow.release import reject as run
+    from workflow.users import UserStore
 
-    run(_project(ctx), slug, language, _by(by), note)
-    out.print(escape(f"sent {slug} [{language}] back to review"))
+    project = load_project(ctx)
+    person, secret = UserStore(project.root / "instance").add(
+        name, role, split_languages(languages), password
+    )
+    langs = f" for {', '.join(person.languages)}" if person.languages else ""
+    out.print(f"{person.name}: {person.role}{langs}")
+    if password is None:
+        out.print(f"password: {secret}  (shown once; stored only as a hash)")
 
 
-@cli.command(name="log")
-@click.argument("slug", required=False)
-@click.option("--limit", default=50, show_default=True, help="Show the last N events.")
+@user.command("list")
 @click.pass_context
-def log_command(ctx: click.Context, slug: str | None, limit: int) -> None:
-    """Show the audit log: who did what, when.
+def user_list(ctx: click.Context) -> None:
+    """List the people who may log in.
 
     \b
     Example:
-      workflow log
-      workflow log harbour-rebuilt --limit 10
+      workflow user list
     """
-    from workflow.audit import read_log
+    from workflow.users import UserStore
 
-    events = list(read_log(_project(ctx).root, slug))[-limit:]
-    table = Table("time", "who", "event", "article", "lang", "detail")
-    for event in events:
-        detail = ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
-        table.add_row(event.time, event.who, event.event, event.slug, event.language, detail)
-    if events:
-        out.print(table)
-    else:
-        err.print("no events yet")
+    for person in UserStore(load_project(ctx).root / "instance").all():
+        out.print(f"{person.name}\t{person.role}\t{','.join(person.languages)}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--secure-cookies", is_flag=True, help="Send session cookies over HTTPS only.")
+@click.option("--threads", default=8, show_default=True, help="Requests served at once.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool, threads: int) -> None:
+    """Serve the review app for translators and editors.
+
+    \b
+    Example:
+      workflow serve                      # http://127.0.0.1:8000/
+      workflow serve --host 0.0.0.0 --port 8080 --secure-cookies   # behind HTTPS
+    """
+    from waitress import serve as waitress_serve
+
+    from workflow.web import create_app
+
+    project = load_project(ctx)
+    app = create_app({"SESSION_COOKIE_SECURE": secure_cookies}, project.root)
+    out.print(f"review app for {project.config.site_name}: http://{host}:{port}/  (Ctrl+C stops)")
+    # waitress: a production WSGI server in pure Python, threaded, nothing to compile.
+    waitress_serve(app, host=host, port=port, threads=threads, ident="workflow")

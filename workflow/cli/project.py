@@ -1,0 +1,114 @@
+"""Commands that set up a project and show where it stands: init, new, status, log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from workflow.cli.common import err, load_project, out, split_languages
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="Newsroom", show_default=True, help="Site name.")
+@click.option("--base-url", default="https://news.example.org/", show_default=True)
+@click.option(
+    "--source", default="en", show_default=True, help="Source languages, comma-separated."
+)
+@click.option(
+    "--targets", default="en,es,ca", show_default=True, help="Target languages, comma-separated."
+)
+def init(directory: Path, name: str, base_url: str, source: str, targets: str) -> None:
+    """Create a new project: workflow.toml, articles/ and locales/.
+
+    \b
+    Example:
+      workflow init harbour --name "The Harbour Review" --source en,es --targets en,es,ca
+    """
+    from workflow.scaffold import init_project
+
+    created = init_project(
+        directory, name, base_url, split_languages(source), split_languages(targets)
+    )
+    for path in created:
+        out.print(f"created {path}")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--lang", "language", required=True, help="Language the article is written in.")
+@click.option("--title", help="Title (default: from the slug).")
+@click.option("--author", help="Author's name.")
+@click.pass_context
+def new(
+    ctx: click.Context, slug: str, language: str, title: str | None, author: str | None
+) -> None:
+    """Start articles/SLUG.md from a template, as a draft.
+
+    \b
+    Example:
+      workflow new harbour-rebuilt --lang en --title "How the harbour was rebuilt"
+    """
+    from workflow.scaffold import new_article
+
+    project = load_project(ctx)
+    path = new_article(project, slug, language, title, author)
+    out.print(
+        f"created {project.relative(path)} (status: draft — set `status: ready` to translate)"
+    )
+
+
+@click.command()
+@click.argument("slugs", nargs=-1)
+@click.pass_context
+def status(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+    """Show every article × language with its segment counts and stage.
+
+    \b
+    Example:
+      workflow status
+      workflow status harbour-rebuilt
+    """
+    from workflow.status import status as run
+
+    rows = run(load_project(ctx), list(slugs))
+    table = Table()
+    table.add_column("article", no_wrap=True)
+    for name in ("lang", "stage", "total", "reviewed", "fuzzy", "todo"):
+        table.add_column(
+            name, no_wrap=True, justify="left" if name in ("lang", "stage") else "right"
+        )
+    for row in rows:
+        s = row.stats
+        numbers = [str(s.total), str(s.translated), str(s.fuzzy), str(s.untranslated)]
+        if row.stage in ("source", "draft", "not extracted"):
+            numbers = ["", "", "", ""]
+        table.add_row(row.slug, row.language, row.stage, *numbers)
+    out.print(table)
+
+
+@click.command(name="log")
+@click.argument("slug", required=False)
+@click.option("--limit", default=50, show_default=True, help="Show the last N events.")
+@click.pass_context
+def log_command(ctx: click.Context, slug: str | None, limit: int) -> None:
+    """Show the audit log: who did what, when.
+
+    \b
+    Example:
+      workflow log
+      workflow log harbour-rebuilt --limit 10
+    """
+    from workflow.audit import read_log
+
+    events = list(read_log(load_project(ctx).root, slug))[-limit:]
+    table = Table("time", "who", "event", "article", "lang", "detail")
+    for event in events:
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
+        table.add_row(event.time, event.who, event.event, event.slug, event.language, detail)
+    if events:
+        out.print(table)
+    else:
+        err.print("no events yet")

@@ -1,0 +1,41 @@
+"""Stage 4 command: the static multilingual site."""
+
+from __future__ import annotations
+
+import click
+
+from workflow.cli.common import load_project
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="public",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to build the site into (inside the project).",
+)
+@click.pass_context
+def publish(ctx: click.Context, out_dir: str) -> None:
+    """Build the static multilingual site from sources and approved releases.
+
+    Only approved translations (the .mo releases) are published; files whose
+    content did not change are not rewritten.
+
+    \b
+    Example:
+      workflow publish                  # into public/
+      python3 -m http.server -d public  # and read it on http://127.0.0.1:8000/
+    """
+    from workflow.publish import build
+
+    project = load_project(ctx)
+    target = project.inside(out_dir)
+    result = build(project, target)
+    out_rel = project.relative(target)
+    click.echo(
+        f"{result.pages} pages in {out_rel}/: {len(result.written)} written, "
+        f"{result.unchanged} unchanged, {len(result.removed)} removed"
+    )
+    click.echo(f"open {target / 'index.html'}")
