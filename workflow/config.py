@@ -51,6 +51,7 @@ _SECTIONS: dict[str, set[str]] = {
     "engines": set(),  # "default", "src:dst" pair keys and one table per engine
     "glossary": {"path"},
     "translate": {"timeout", "retries", "backoff", "backoff_cap", "batch_size"},
+    "git": {"commit_after", "push"},
 }
 
 #: Settings each engine accepts in its ``[engines.<name>]`` table.
@@ -79,6 +80,14 @@ class TranslateSettings:
 
 
 @dataclass(frozen=True)
+class GitSettings:
+    """The review app's own commits (``[git]``): after a quiet period, and on approval."""
+
+    commit_after: float = 0.0  # seconds without a save before the app commits; 0 = never
+    push: bool = True  # push after those commits (when there is a remote)
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated project configuration."""
 
@@ -91,6 +100,7 @@ class Config:
     glossary_path: str = "glossary.toml"
     engine_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
+    git: GitSettings = field(default_factory=GitSettings)
 
     def targets_for(self, source: Language) -> tuple[Language, ...]:
         """Target languages for an article written in ``source`` (all but itself)."""
@@ -230,6 +240,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
 
     glossary_path = check.string(tables["glossary"], "glossary", "path", required=False)
     translate = _translate_settings(check, tables["translate"])
+    git = _git_settings(check, tables["git"])
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -244,6 +255,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         glossary_path=glossary_path or "glossary.toml",
         engine_settings=engine_settings,
         translate=translate,
+        git=git,
     )
 
 
@@ -266,6 +278,18 @@ def _translate_settings(check: _Checker, table: dict[str, Any]) -> TranslateSett
             else:
                 values[key] = value
     return TranslateSettings(**{**vars(defaults), **values})
+
+
+def _git_settings(check: _Checker, table: dict[str, Any]) -> GitSettings:
+    after = table.get("commit_after", 0)
+    if isinstance(after, bool) or not isinstance(after, (int, float)) or after < 0:
+        check.problem("git.commit_after", f"must be a number of seconds (0 = off), not {after!r}")
+        after = 0
+    push = table.get("push", True)
+    if not isinstance(push, bool):
+        check.problem("git.push", f"must be true or false, not {push!r}")
+        push = True
+    return GitSettings(float(after), push)
 
 
 def load_config(path: Path) -> Config:

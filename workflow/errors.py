@@ -56,3 +56,7 @@ class EngineError(WorkflowError):
 
 class PublishError(WorkflowError):
     """The built site failed a publish-time check, or an input it needs is missing."""
+
+
+class GitError(WorkflowError):
+    """The project is not in a git repository, or git refused (pull, merge, push)."""

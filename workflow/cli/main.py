@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from workflow import __version__
-from workflow.cli import extract, project, publish, release, review, translate
+from workflow.cli import extract, project, publish, release, review, sync, translate
 
 
 class InWorkflowOrder(click.Group):
@@ -58,6 +58,8 @@ for command in (
     project.log_command,
     review.user,
     review.serve,
+    sync.sync,
+    sync.merge_po,
 ):
     cli.add_command(command)
 

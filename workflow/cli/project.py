@@ -20,12 +20,16 @@ from workflow.cli.common import err, load_project, out, split_languages
 @click.option(
     "--targets", default="en,es,ca", show_default=True, help="Target languages, comma-separated."
 )
-def init(directory: Path, name: str, base_url: str, source: str, targets: str) -> None:
+@click.option("--git", "use_git", is_flag=True, help="Also make it a git repository, set up.")
+def init(
+    directory: Path, name: str, base_url: str, source: str, targets: str, use_git: bool
+) -> None:
     """Create a new project: workflow.toml, articles/ and locales/.
 
     \b
     Example:
       workflow init harbour --name "The Harbour Review" --source en,es --targets en,es,ca
+      workflow init harbour --git   # a git repository, ready for `workflow sync`
     """
     from workflow.scaffold import init_project
 
@@ -34,6 +38,11 @@ def init(directory: Path, name: str, base_url: str, source: str, targets: str) -
     )
     for path in created:
         out.print(f"created {path}")
+    if use_git:
+        from workflow.gitsync import init_repository
+
+        for line in init_repository(directory.resolve()):
+            out.print(f"git: {line}", markup=False)
 
 
 @click.command()

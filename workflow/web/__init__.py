@@ -22,6 +22,7 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from workflow.errors import ProjectError, WorkflowError
+from workflow.lazycommit import install as install_lazy_commit
 from workflow.project import Project
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -97,6 +98,7 @@ def create_app(
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(review.bp)
+    install_lazy_commit(app, project)
 
     @app.before_request
     def choose_interface_language() -> None:
