@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from workflow.catalog import provenance, read_catalog
 from workflow.cli import cli
 from workflow.config import TranslateSettings
+from workflow.drafts import text_hash
 from workflow.engines import EngineFailed
-from workflow.engines.online import OnlineEngine
+from workflow.engines.deepl import DeeplEngine
 from workflow.extract import extract
 from workflow.languages import Language, parse_language
 from workflow.project import Project
@@ -101,7 +102,10 @@ def test_fills_every_segment_as_fuzzy_with_provenance(project: Project) -> None:
     found = entries(project, "harbour-rebuilt")
     assert all(e.msgstr == f"«{e.msgid}»" for e in found.values())
     assert all("fuzzy" in e.flags for e in found.values())
-    assert all(provenance(e) == [f"machine apertium {TODAY}"] for e in found.values())
+    assert all(
+        provenance(e) == [f"machine apertium {TODAY}", f"draft {text_hash(e.msgstr)}"]
+        for e in found.values()
+    )
     assert report.filled == 2 * len(found)  # es and ca
     assert check_all_catalogs(project.locales_dir) == 7
     rendered = render(project, "harbour-rebuilt", "es", include_fuzzy=True)
@@ -144,6 +148,7 @@ def test_changed_source_is_retranslated_and_nothing_else_is_sent(project: Projec
     assert changed.previous_msgid == "Not everyone agrees."
     assert provenance(changed) == [
         f"machine apertium {TODAY}",
+        f"draft {text_hash(changed.msgstr)}",
         "previous translation: «Not everyone agrees.»",
     ]
     again = FakeEngine()
@@ -166,7 +171,10 @@ def test_exact_memory_match_is_used_before_any_engine(project: Project) -> None:
     assert (
         found["The money came from three sources."].msgstr == "R The money came from three sources."
     )
-    assert provenance(found["The money came from three sources."]) == [f"memory {TODAY}"]
+    assert provenance(found["The money came from three sources."]) == [
+        f"memory {TODAY}",
+        f"draft {text_hash('R The money came from three sources.')}",
+    ]
     assert "The money came from three sources." not in engine.sent
     assert report.costs[("apertium", "en", "es")].memory == 1
 
@@ -244,7 +252,7 @@ def test_online_engine_failing_with_500s_leaves_a_valid_catalogue(project: Proje
     with serve() as server:
         server.faults = ["500"] * 50
         policy = TranslateSettings(timeout=1, retries=2, backoff=0.01, backoff_cap=0.02)
-        deepl = OnlineEngine("deepl", {"url": server.url("deepl")}, policy, {"DEEPL_API_KEY": "k"})
+        deepl = DeeplEngine({"url": server.url("deepl")}, policy, {"DEEPL_API_KEY": "k"})
         translation = Translation(project, ["harbour-rebuilt"], ["es"], engines={"apertium": deepl})
         translation.plan()
         report = translation.run()
@@ -269,6 +277,7 @@ def test_lost_placeholder_is_retried_alone_then_marked_for_attention(project: Pr
         entry = entries(project, "harbour-rebuilt")[msgid]
         assert entry.msgstr == ""
         assert provenance(entry)[0].startswith(f"attention apertium {TODAY}: placeholders lost")
+        assert entry.msgstr == ""
         assert engine.sent.count(msgid) == 2, "sent in the batch, then alone"
     msgfmt_check(project.catalog_path("harbour-rebuilt", ES))
     fixed = FakeEngine()

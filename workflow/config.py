@@ -42,6 +42,7 @@ KNOWN_ENGINES = (
     "microsoft",
     "mymemory",
     "libre",
+    "llm",
     "chatgpt",
 )
 
@@ -55,16 +56,18 @@ _SECTIONS: dict[str, set[str]] = {
 }
 
 #: Settings each engine accepts in its ``[engines.<name>]`` table.
-_COMMON_ENGINE_KEYS = {"url", "api_key_env", "timeout"}
+_COMMON_ENGINE_KEYS = {"url", "api_key_env", "timeout", "concurrency", "batch_size"}
+_LLM_KEYS = {"model", "temperature", "structured", "styleguides"}
 ENGINE_KEYS: dict[str, set[str]] = {
-    "apertium": {"binary", "timeout"},
+    "apertium": {"binary", "timeout", "concurrency", "batch_size"},
     "pseudo": set(),
     "google": _COMMON_ENGINE_KEYS,
     "deepl": _COMMON_ENGINE_KEYS | {"free"},
     "microsoft": _COMMON_ENGINE_KEYS | {"region"},
     "mymemory": _COMMON_ENGINE_KEYS | {"email"},
     "libre": _COMMON_ENGINE_KEYS,
-    "chatgpt": _COMMON_ENGINE_KEYS | {"model"},
+    "llm": _COMMON_ENGINE_KEYS | _LLM_KEYS,
+    "chatgpt": _COMMON_ENGINE_KEYS | _LLM_KEYS,
 }
 
 
@@ -214,9 +217,11 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
             if key not in ENGINE_KEYS:
                 check.problem(name_key, f"unknown engine (known: {', '.join(KNOWN_ENGINES)})")
                 continue
-            for option in value:
+            for option, setting in value.items():
                 if option not in ENGINE_KEYS[key]:
                     check.problem(f"{name_key}.{option}", "unknown key")
+                elif (problem := _engine_option_problem(option, setting)) is not None:
+                    check.problem(f"{name_key}.{option}", problem)
             engine_settings[key] = dict(value)
             continue
         if not isinstance(value, str) or value not in KNOWN_ENGINES:
@@ -257,6 +262,25 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         translate=translate,
         git=git,
     )
+
+
+def _engine_option_problem(option: str, value: object) -> str | None:
+    """What is wrong with one ``[engines.<name>]`` setting, if anything."""
+    if option in ("concurrency", "batch_size"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return f"must be a whole number >= 1, not {value!r}"
+    elif option in ("timeout", "temperature"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return f"must be a number >= 0, not {value!r}"
+    elif option == "structured":
+        if value not in ("auto", "json_schema", "json_object", "none"):
+            return f"must be auto, json_schema, json_object or none, not {value!r}"
+    elif option in ("free",):
+        if not isinstance(value, bool):
+            return f"must be true or false, not {value!r}"
+    elif not isinstance(value, str) or not value.strip():
+        return f"must be a non-empty string, not {value!r}"
+    return None
 
 
 def _translate_settings(check: _Checker, table: dict[str, Any]) -> TranslateSettings:

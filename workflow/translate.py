@@ -2,34 +2,51 @@
 
 A recipe, in order:
 
-1. **collect** every entry machine translation may fill (empty, or fuzzy
-   because its source changed) — never one a person reviewed;
+1. **collect** every entry machine translation may fill: empty, or fuzzy
+   because its source changed — and open machine drafts (fuzzy, untouched by a
+   person) whose glossary hits changed since they were made, or all of them
+   with ``--redo``.  Never an entry a person reviewed or edited;
 2. **memory**: an exact reviewed match anywhere in the project is used first;
-3. **protect** glossary names and terms behind placeholder tokens;
-4. **cache**: an answer the engine already gave is reused;
+3. **protect** glossary names (and terms, for engines that take no rules)
+   behind placeholder tokens;
+4. **cache**: an answer the engine already gave is reused (not with ``--redo``);
 5. **deduplicate**: each distinct text goes to the engine once;
-6. **send** in batches; check every placeholder came back exactly once (else
-   retry that segment alone, then mark it for attention); **save** the
-   affected catalogues after each batch, so an interrupted run loses nothing.
+6. **send** in batches (whole articles with their context for the LLM
+   engine), several in flight where the engine allows; check every
+   placeholder came back exactly once (else retry that segment alone, then
+   mark it for attention); **save** the affected catalogues after each batch,
+   so an interrupted run loses nothing.
 
-Every filled entry is fuzzy and carries a provenance note
-(``workflow: machine apertium 2024-12-04``) for the reviewer.
+Every filled entry is fuzzy and carries provenance notes for the reviewer
+(``workflow: machine apertium 2024-12-04`` and a ``draft`` mark, see
+:mod:`workflow.drafts`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-from collections import defaultdict
+import re
+from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polib
 
+from workflow.article import Article
 from workflow.audit import record
-from workflow.catalog import CatalogCache, needs_machine, set_provenance
-from workflow.engines import Engine, EngineFailed, create_engine, engine_names
+from workflow.catalog import CatalogCache, needs_machine, provenance, set_provenance
+from workflow.drafts import draft_notes, fingerprint, open_machine_draft
+from workflow.engines import (
+    ArticleContext,
+    ArticleEngine,
+    Engine,
+    EngineFailed,
+    create_engine,
+    engine_names,
+)
 from workflow.errors import EngineError, WorkflowError
 from workflow.fsutil import file_lock
 from workflow.glossary import Glossary, Protected, load_glossary
@@ -42,7 +59,7 @@ from workflow.segment import placeholders_match
 Key = tuple[str | None, str]
 Pair = tuple[str, str, str]  # engine, source tag, target tag
 
-#: Segments per engine call when the config does not say.
+#: Segments per engine call when neither the config nor the engine says.
 BATCH = {"apertium": 3000, "pseudo": 2000}
 ONLINE_BATCH = 25
 
@@ -57,10 +74,22 @@ class Job:
     engine: str
     key: Key
     protected: Protected = field(default_factory=lambda: Protected(""))
+    rules: dict[str, str] = field(default_factory=dict)  # forced terms given as rules
+    glossary: str | None = None  # fingerprint of the glossary hits (see drafts.py)
+    replaces: str | None = None  # the open draft this job redoes, if any
+    fresh: bool = False  # ask the engine again even if it answered this before
 
     @property
     def msgid(self) -> str:
         return self.key[1]
+
+    @property
+    def sent(self) -> str:
+        """What identifies the engine's answer: the text sent, and any rules with it."""
+        if not self.rules:
+            return self.protected.text
+        rules = "\x1f".join(f"{k}\x1e{v}" for k, v in sorted(self.rules.items()))
+        return f"{self.protected.text}\x00{rules}"
 
 
 @dataclass
@@ -79,7 +108,17 @@ class Fill:
     """What to write into one entry: a translation, or only a note for attention."""
 
     msgstr: str
-    note: str
+    notes: list[str]
+    replaces: str | None = None  # the draft text the entry must still hold
+
+
+@dataclass
+class Unit:
+    """One engine call: texts (and their cache keys), with an article's context or not."""
+
+    texts: list[str]
+    keys: list[str]
+    context: ArticleContext | None = None
 
 
 @dataclass
@@ -88,6 +127,7 @@ class Report:
 
     costs: dict[Pair, Cost] = field(default_factory=dict)
     filled: int = 0
+    reopened: int = 0  # open drafts collected again: glossary changed, or --redo
     attention: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -108,6 +148,7 @@ class Translation:
         environ: Mapping[str, str] | None = None,
         engines: Mapping[str, Engine] | None = None,
         today: dt.date | None = None,
+        redo: bool = False,
     ) -> None:
         if engine is not None and engine not in engine_names() and engine not in (engines or {}):
             raise EngineError(f"unknown engine {engine!r} (known: {', '.join(engine_names())})")
@@ -115,6 +156,7 @@ class Translation:
         self.slugs = list(slugs)
         self.languages = tuple(languages)
         self.engine_override = engine
+        self.redo = redo
         self.environ = os.environ if environ is None else environ
         self.engines: dict[str, Engine] = dict(engines or {})
         self.today = (today or dt.date.today()).isoformat()
@@ -125,8 +167,10 @@ class Translation:
         self.jobs: list[Job] = []
         self.fills: dict[tuple[str, str], dict[Key, Fill]] = defaultdict(dict)
         self.to_send: dict[Pair, list[str]] = {}
+        self.units: dict[Pair, list[Unit]] = {}
         self.waiting: dict[Pair, dict[str, list[Job]]] = {}
         self.unavailable: dict[str, list[str]] = defaultdict(list)
+        self._articles: dict[str, Article] = {}
         self._catalogs = CatalogCache(project.relative)
         self._advance: Callable[[int], None] | None = None
 
@@ -147,12 +191,18 @@ class Translation:
         """Distinct texts the run will send."""
         return sum(len(texts) for texts in self.to_send.values())
 
+    def _protect(self, msgid: str, slug: str, source: str, target: str, terms: bool) -> Protected:
+        """``msgid`` with glossary names (and, if ``terms``, forced terms) swapped for tokens."""
+        glossary = self.glossary if terms else dataclasses.replace(self.glossary, terms={})
+        return glossary.protect(msgid, source, target)
+
     def _collect(self) -> None:
         config = self.project.config
         for slug in self.project.select(self.slugs):
             article = self.project.article(slug)
             if article.meta.status == "draft":
                 continue
+            self._articles[slug] = article
             source = article.meta.language
             for target in self.project.targets(article, self.languages):
                 path = self.project.catalog_path(slug, target)
@@ -163,12 +213,27 @@ class Translation:
                     )
                     continue
                 engine = self.engine_override or config.engine_for(source.tag, target.tag)
-                po = self._catalogs.read(path)
-                self.jobs.extend(
-                    Job(slug, source, target, engine, (e.msgctxt, e.msgid))
-                    for e in po
-                    if needs_machine(e)
-                )
+                for entry in self._catalogs.read(path):
+                    job = Job(slug, source, target, engine, (entry.msgctxt, entry.msgid))
+                    if needs_machine(entry):
+                        self.jobs.append(job)
+                        continue
+                    draft = open_machine_draft(entry)
+                    if draft is None:
+                        continue
+                    if self.redo:
+                        job.replaces, job.fresh = entry.msgstr, True
+                    elif draft.glossary != self._fingerprint(job):
+                        job.replaces = entry.msgstr
+                    else:
+                        continue
+                    self.jobs.append(job)
+                    self.report.reopened += 1
+
+    def _fingerprint(self, job: Job) -> str | None:
+        """The glossary hits of a job's segment, as :func:`fingerprint` (engine-independent)."""
+        protected = self._protect(job.msgid, job.slug, job.source.tag, job.target.tag, True)
+        return fingerprint(protected.text, protected.replacements, {})
 
     def _use_memory(self) -> None:
         memory = TranslationMemory(self.project.root)
@@ -183,12 +248,11 @@ class Translation:
                 if pair not in tables:
                     tables[pair] = memory.exact(*pair)
                 found = tables[pair].get(job.msgid)
-                if found is None:
+                if found is None or found == job.replaces:
                     remaining.append(job)
                     continue
-                self.fills[(job.slug, job.target.tag)][job.key] = Fill(
-                    found, f"memory {self.today}"
-                )
+                notes = draft_notes(f"memory {self.today}", found, None)
+                self._put(job, Fill(found, notes, job.replaces))
                 self._cost(job).memory += 1
             self.jobs = remaining
         finally:
@@ -212,26 +276,80 @@ class Translation:
             self.unavailable[exc.message].append(f"{source}→{target}: {len(jobs)}")
             return
         cost = self.report.costs.setdefault(pair, Cost())
+        in_context = isinstance(engine, ArticleEngine)
+        matches = _term_finder(self.glossary.forced_terms(source, target))
         for job in jobs:
-            job.protected = self.glossary.protect(job.msgid, source, target)
+            job.glossary = self._fingerprint(job)
+            job.protected = self._protect(job.msgid, job.slug, source, target, not in_context)
+            if in_context:  # terms go to the engine as rules, so it can inflect them
+                job.rules = matches(job.msgid)
         cache = EngineCache(self.project.root)
         try:
-            known = cache.get_many(name, source, target, (j.protected.text for j in jobs))
+            known = cache.get_many(
+                _cache_name(engine), source, target, (j.sent for j in jobs if not j.fresh)
+            )
         finally:
             cache.close()
         waiting: dict[str, list[Job]] = defaultdict(list)
         for job in jobs:
-            answer = known.get(job.protected.text)
-            if answer is not None:
-                self.fills[(job.slug, target)][job.key] = self._fill(job, answer, name)
+            answer = known.get(job.sent)
+            if answer is not None and not job.fresh:
+                self._put(job, self._fill(job, answer, name))
                 cost.cached += 1
             else:
-                waiting[job.protected.text].append(job)
+                waiting[job.sent].append(job)
         self.waiting[pair] = waiting
         self.to_send[pair] = list(waiting)
+        self.units[pair] = self._units(engine, waiting, in_context)
         cost.segments = len(waiting)
-        cost.characters = sum(len(text) for text in waiting)
+        cost.characters = sum(len(group[0].protected.text) for group in waiting.values())
         cost.repeats = sum(len(group) - 1 for group in waiting.values())
+
+    def _units(self, engine: Engine, waiting: dict[str, list[Job]], in_context: bool) -> list[Unit]:
+        """Engine calls: batches of the configured or the engine's size, or whole articles."""
+        if in_context:
+            by_article: dict[str, list[str]] = defaultdict(list)
+            for key, group in waiting.items():
+                by_article[group[0].slug].append(key)
+            return [
+                self._article_unit(slug, keys, waiting, engine) for slug, keys in by_article.items()
+            ]
+        size = (
+            self.project.config.translate.batch_size
+            or getattr(engine, "batch_size", 0)
+            or BATCH.get(engine.name, ONLINE_BATCH)
+        )
+        keys = list(waiting)
+        return [
+            Unit([waiting[k][0].protected.text for k in keys[i : i + size]], keys[i : i + size])
+            for i in range(0, len(keys), size)
+        ]
+
+    def _article_unit(
+        self, slug: str, keys: list[str], waiting: dict[str, list[Job]], engine: Engine
+    ) -> Unit:
+        meta = self._articles[slug].meta
+        target = waiting[keys[0]][0].target
+        terms: dict[str, str] = {}
+        for key in keys:
+            terms.update(waiting[key][0].rules)
+        context = ArticleContext(
+            title=meta.title,
+            summary=meta.summary or "",
+            terms=terms,
+            style=self._style_guide(engine, target),
+        )
+        return Unit([waiting[k][0].protected.text for k in keys], keys, context)
+
+    def _style_guide(self, engine: Engine, target: Language) -> str:
+        """``styleguides/<lang>.md`` (folder set by ``[engines.X] styleguides``), or ""."""
+        settings = self.project.config.engine_settings.get(engine.name, {})
+        folder = str(settings.get("styleguides", "styleguides"))
+        for name in dict.fromkeys((target.tag, target.primary)):
+            path = self.project.inside(folder, f"{name}.md")
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+        return ""
 
     def _engine(self, name: str) -> Engine:
         if name not in self.engines:
@@ -239,46 +357,37 @@ class Translation:
         return self.engines[name]
 
     def _fill(self, job: Job, answer: str, engine: str) -> Fill:
-        return Fill(job.protected.restore(answer), f"machine {engine} {self.today}")
+        msgstr = job.protected.restore(answer)
+        notes = draft_notes(f"machine {engine} {self.today}", msgstr, job.glossary)
+        return Fill(msgstr, notes, job.replaces)
+
+    def _put(self, job: Job, fill: Fill) -> None:
+        self.fills[(job.slug, job.target.tag)][job.key] = fill
 
     # -- run -----------------------------------------------------------------
 
     def run(self, advance: Callable[[int], None] | None = None) -> Report:
         """Send everything planned, saving after each batch. Call :meth:`plan` first.
 
-        The next batch is already with the engine while this one is checked and
-        saved, so catalogue writing costs (almost) no engine time.
+        Up to ``concurrency`` engine calls run at once (one for Apertium), and
+        one more is queued, so the engine keeps working while a batch is
+        checked and saved.
         """
         self._save()  # memory and cache hits first
         self._advance = advance
         failed: set[str] = set()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            for pair, texts in self.to_send.items():
-                name, source, target = pair
-                if name in failed:
-                    self.report.problems.append(
-                        f"{source}→{target}: {name} stopped earlier; "
-                        f"{len(texts)} segments still to do"
-                    )
-                    continue
-                batches = _batches(texts, self.project.config.translate.batch_size, name)
-                pending = self._submit(pool, pair, batches[0]) if batches else None
-                for index, batch in enumerate(batches):
-                    assert pending is not None
-                    try:
-                        answers = pending.result()
-                        following = batches[index + 1] if index + 1 < len(batches) else None
-                        pending = self._submit(pool, pair, following) if following else None
-                        self._take(pair, batch, answers)
-                    except EngineFailed as exc:
-                        failed.add(name)
-                        left = sum(len(b) for b in batches[index:])
-                        self.report.problems.append(
-                            f"{exc.message}; {left} segments still to do for {source}→{target}"
-                        )
-                        break
-                    finally:
-                        self._save()
+        for pair, units in self.units.items():
+            name, source, target = pair
+            if name in failed:
+                left = sum(len(u.texts) for u in units)
+                self.report.problems.append(
+                    f"{source}→{target}: {name} stopped earlier; {left} segments still to do"
+                )
+                continue
+            problem = self._send(pair, units)
+            if problem is not None:
+                failed.add(name)
+                self.report.problems.append(problem)
         for (name, source, target), cost in self.report.costs.items():
             record(
                 self.project.root,
@@ -291,37 +400,81 @@ class Translation:
                 characters=cost.characters,
                 memory=cost.memory,
                 cached=cost.cached,
+                redo=self.redo,
             )
         return self.report
 
-    def _submit(self, pool: ThreadPoolExecutor, pair: Pair, batch: list[str]) -> Future[list[str]]:
-        first = self.waiting[pair][batch[0]][0]
+    def _send(self, pair: Pair, units: list[Unit]) -> str | None:
+        """Send one pair's units through a bounded pool; the failure message, if any."""
         engine = self.engines[pair[0]]
-        return pool.submit(engine.translate, batch, first.source, first.target, self._advance)
+        workers = max(1, int(getattr(engine, "concurrency", 1)))
+        queue = deque(units)
+        pending: deque[tuple[Unit, Future[list[str]]]] = deque()
+        failure: EngineFailed | None = None
+        left = 0
+        with ThreadPoolExecutor(max_workers=workers) as pool:
 
-    def _take(self, pair: Pair, batch: list[str], answers: list[str]) -> None:
+            def submit() -> None:
+                if queue and failure is None:
+                    unit = queue.popleft()
+                    pending.append((unit, pool.submit(self._call, engine, pair, unit)))
+
+            for _ in range(workers + 1):
+                submit()
+            while pending:
+                unit, future = pending.popleft()
+                if failure is not None and future.cancel():  # not started: leave it
+                    left += len(unit.texts)
+                    continue
+                try:
+                    answers = future.result()
+                except EngineFailed as exc:
+                    failure = failure or exc
+                    left += len(unit.texts)
+                    continue
+                finally:
+                    submit()
+                try:
+                    self._take(pair, unit, answers)
+                finally:
+                    self._save()
+        if failure is None:
+            return None
+        left += sum(len(u.texts) for u in queue)
+        return f"{failure.message}; {left} segments still to do for {pair[1]}→{pair[2]}"
+
+    def _call(self, engine: Engine, pair: Pair, unit: Unit) -> list[str]:
+        first = self.waiting[pair][unit.keys[0]][0]
+        if unit.context is not None and isinstance(engine, ArticleEngine):
+            return engine.translate_article(
+                unit.texts, first.source, first.target, unit.context, self._advance
+            )
+        return engine.translate(unit.texts, first.source, first.target, self._advance)
+
+    def _take(self, pair: Pair, unit: Unit, answers: list[str]) -> None:
         """Check an engine's answers, retry lost placeholders alone, record fills."""
         name, source, target = pair
         engine = self.engines[name]
         jobs = self.waiting[pair]
-        first = jobs[batch[0]][0]
+        first = jobs[unit.keys[0]][0]
         good: dict[str, str] = {}
-        for text, answer in zip(batch, answers, strict=True):
-            if not placeholders_match(text, answer):
+        for text, key, answer in zip(unit.texts, unit.keys, answers, strict=True):
+            if not _usable(text, answer) and unit.context is None:
                 answer = engine.translate([text], first.source, first.target)[0]
-            if placeholders_match(text, answer):
-                good[text] = answer
-                for job in jobs[text]:
-                    self.fills[(job.slug, target)][job.key] = self._fill(job, answer, name)
+            if _usable(text, answer):
+                good[key] = answer
+                for job in jobs[key]:
+                    self._put(job, self._fill(job, answer, name))
                 continue
-            for job in jobs[text]:
+            for job in jobs[key]:
                 where = f"{job.slug} [{target}] {job.msgid[:60]!r}"
                 self.report.attention.append(where)
-                note = f"attention {name} {self.today}: placeholders lost; answer was {answer!r}"
-                self.fills[(job.slug, target)][job.key] = Fill("", note)
+                reason = "no usable answer" if answer.strip() == "" else "placeholders lost"
+                note = f"attention {name} {self.today}: {reason}; answer was {answer!r}"
+                self._put(job, Fill("", [note], job.replaces))
         cache = EngineCache(self.project.root)
         try:
-            cache.put_many(name, source, target, good)
+            cache.put_many(_cache_name(engine), source, target, good)
         finally:
             cache.close()
 
@@ -336,7 +489,7 @@ class Translation:
                 po = self._catalogs.read(path)
                 for entry in po:
                     fill = fills.get((entry.msgctxt, entry.msgid))
-                    if fill is None or not needs_machine(entry):
+                    if fill is None or not _still_fillable(entry, fill):
                         continue
                     _apply(entry, fill)
                     if fill.msgstr:
@@ -345,18 +498,49 @@ class Translation:
             fills.clear()
 
 
-def _batches(texts: list[str], configured: int, engine: str) -> list[list[str]]:
-    """Cut texts into engine calls of the configured size, or the engine's own."""
-    size = configured or BATCH.get(engine, ONLINE_BATCH)
-    return [texts[i : i + size] for i in range(0, len(texts), size)]
+def _usable(text: str, answer: str) -> bool:
+    return bool(answer.strip()) and placeholders_match(text, answer)
+
+
+def _cache_name(engine: Engine) -> str:
+    """The engine's name in the answer cache (the LLM engine adds its model)."""
+    return str(getattr(engine, "cache_key", engine.name))
+
+
+def _term_finder(terms: dict[str, str]) -> Callable[[str], dict[str, str]]:
+    """A function giving the forced terms (any case, whole words) that occur in a text."""
+    if not terms:
+        return lambda text: {}
+    by_lower = {term.lower(): term for term in terms}
+    words = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+    )
+
+    def find(text: str) -> dict[str, str]:
+        found = (by_lower.get(m.group(0).lower()) for m in pattern.finditer(text))
+        return {term: terms[term] for term in found if term is not None}
+
+    return find
+
+
+def _still_fillable(entry: polib.POEntry, fill: Fill) -> bool:
+    """Whether the entry is still what was collected (nobody reviewed it meanwhile)."""
+    if fill.replaces is None:
+        return needs_machine(entry)
+    if not fill.msgstr:  # a redo that failed keeps the draft it had
+        return False
+    return entry.msgstr == fill.replaces and open_machine_draft(entry) is not None
 
 
 def _apply(entry: polib.POEntry, fill: Fill) -> None:
     if not fill.msgstr:
-        set_provenance(entry, fill.note)
+        set_provenance(entry, *fill.notes)
         return
-    notes = [fill.note]
-    if entry.msgstr:  # a translation of the old source: keep it in sight for the reviewer
+    notes = list(fill.notes)
+    if fill.replaces is not None:  # a redone draft keeps the note of an older human translation
+        notes += [n for n in provenance(entry) if n.startswith("previous translation: ")]
+    elif entry.msgstr:  # a translation of the old source: keep it in sight for the reviewer
         notes.append("previous translation: " + " ".join(entry.msgstr.split()))
     entry.msgstr = fill.msgstr
     if "fuzzy" not in entry.flags:

@@ -12,6 +12,11 @@ from workflow.cli.common import err, load_project, out, progress_bar, split_lang
 @click.argument("slugs", nargs=-1)
 @click.option("--to", "languages", help="Only these target languages, comma-separated.")
 @click.option("--engine", help="Use this engine for every pair (default: from workflow.toml).")
+@click.option(
+    "--redo",
+    is_flag=True,
+    help="Also translate again every machine draft nobody has reviewed or edited yet.",
+)
 @click.option("--dry-run", is_flag=True, help="Count what would be sent; send nothing.")
 @click.pass_context
 def translate(
@@ -19,6 +24,7 @@ def translate(
     slugs: tuple[str, ...],
     languages: str | None,
     engine: str | None,
+    redo: bool,
     dry_run: bool,
 ) -> None:
     """Machine-translate every untranslated or source-changed segment.
@@ -26,16 +32,21 @@ def translate(
     Translation memory is used first, then earlier engine answers, then the
     engine; each distinct text is sent once.  Reviewed segments are never
     touched.  Results are fuzzy, with a note naming the engine and the date.
+    Machine drafts nobody has touched yet are translated again when the
+    glossary names or terms in them changed, or all of them with --redo.
 
     \b
     Example:
       workflow translate --dry-run          # what would be sent, and its size
       workflow translate harbour-rebuilt --to es,ca
       workflow translate --engine pseudo    # try layouts without an engine
+      workflow translate --redo --engine deepl --to es   # better drafts, same review
     """
     from workflow.translate import TranslateError, Translation
 
-    translation = Translation(load_project(ctx), slugs, split_languages(languages), engine)
+    translation = Translation(
+        load_project(ctx), slugs, split_languages(languages), engine, redo=redo
+    )
     report = translation.plan()
     if not dry_run:
         with progress_bar(translation.total, "translate") as progress:
@@ -55,6 +66,10 @@ def translate(
             str(cost.repeats),
         )
     out.print(table)
+    if report.reopened:
+        why = "asked for with --redo" if redo else "their glossary names or terms changed"
+        verb = "would be" if dry_run else "were"
+        out.print(f"{report.reopened} unreviewed machine draft(s) {verb} translated again ({why})")
     if not dry_run:
         out.print(f"{report.filled} segment(s) filled, saved as fuzzy for review")
     for where in report.attention:

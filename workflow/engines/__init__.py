@@ -9,12 +9,24 @@ back untouched; the translate stage checks that.  Engines are created by name
 from the registry with :func:`create_engine`; a missing program, package or API
 key is an :class:`~workflow.errors.EngineError` that says how to fix it.
 Third-party failures are wrapped where they enter (``raise EngineError … from``).
+
+Two optional abilities, which the translate stage looks for:
+
+* ``batch_size`` and ``concurrency`` attributes: texts per call (the provider's
+  own limit) and calls the stage may have in flight at once;
+* :class:`ArticleEngine`: ``translate_article`` takes a whole article's
+  segments with its :class:`ArticleContext` (title, summary, glossary rules,
+  style guide), for engines that read context (the LLM engine).  Such an
+  engine validates its answers itself and returns ``""`` for a text it could
+  not get a usable answer for.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 from workflow.config import Config, TranslateSettings
 from workflow.errors import EngineError
@@ -43,6 +55,45 @@ class Engine(Protocol):
         """
 
 
+@dataclass(frozen=True)
+class ArticleContext:
+    """What an engine that reads context knows about the article it translates."""
+
+    title: str = ""
+    summary: str = ""
+    #: forced glossary terms that occur in these texts: source term → target term
+    terms: dict[str, str] = field(default_factory=dict)
+    #: the target language's style guide (Markdown), or ""
+    style: str = ""
+
+
+@runtime_checkable
+class ArticleEngine(Protocol):
+    """An engine that translates a whole article per request, with its context."""
+
+    name: str
+
+    def check_pair(self, source: Language, target: Language) -> None: ...
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]: ...
+
+    def translate_article(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        context: ArticleContext,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Translate one article's texts; ``""`` for a text with no usable answer."""
+
+
 class EngineFailed(EngineError):
     """An engine kept failing after its retries; carries how much is left to do."""
 
@@ -58,6 +109,19 @@ class EngineFailed(EngineError):
 #: settings and the environment (for API keys), and returns an engine.
 Factory = Callable[[Mapping[str, Any], TranslateSettings, Mapping[str, str]], Engine]
 
+#: Built-in engines: name → "module:factory", imported only when used (the
+#: online engines pull in requests and deep-translator, which Apertium never needs).
+_BUILTIN = {
+    "apertium": "apertium:create",
+    "pseudo": "pseudo:create",
+    "deepl": "deepl:create",
+    "llm": "llm:create",
+    "chatgpt": "llm:create_chatgpt",
+    "google": "online:create_google",
+    "microsoft": "online:create_microsoft",
+    "mymemory": "online:create_mymemory",
+    "libre": "online:create_libre",
+}
 _REGISTRY: dict[str, Factory] = {}
 
 
@@ -67,30 +131,20 @@ def register(name: str, factory: Factory) -> None:
 
 
 def engine_names() -> list[str]:
-    _load_builtin()
-    return sorted(_REGISTRY)
+    return sorted({*_BUILTIN, *_REGISTRY})
+
+
+def _factory(name: str) -> Factory:
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    where = _BUILTIN.get(name)
+    if where is None:
+        raise EngineError(f"unknown engine {name!r} (known: {', '.join(engine_names())})")
+    module, attribute = where.split(":")
+    factory: Factory = getattr(importlib.import_module(f"workflow.engines.{module}"), attribute)
+    return factory
 
 
 def create_engine(name: str, config: Config, environ: Mapping[str, str]) -> Engine:
     """Create the engine called ``name`` with its settings from the config."""
-    _load_builtin()
-    factory = _REGISTRY.get(name)
-    if factory is None:
-        raise EngineError(f"unknown engine {name!r} (known: {', '.join(sorted(_REGISTRY))})")
-    return factory(config.engine_settings.get(name, {}), config.translate, environ)
-
-
-_loaded = False
-
-
-def _load_builtin() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from workflow.engines import apertium, online, pseudo
-
-    register("apertium", apertium.create)
-    register("pseudo", pseudo.create)
-    for provider in online.PROVIDERS:
-        register(provider, online.factory(provider))
+    return _factory(name)(config.engine_settings.get(name, {}), config.translate, environ)
