@@ -23,13 +23,6 @@ from .test_translate import ES, TODAY, FakeEngine, entries
 
 SLUG = "harbour-rebuilt"
 PUIG = "That was how one fisherman, Joan Puig, described the process."
-STORM = next(
-    line
-    for line in Path(__file__).resolve().parent.parent.joinpath("articles", f"{SLUG}.md")
-    .read_text()
-    .split("\n\n")
-    if "breakwater" in line
-)
 
 
 def translate(
