@@ -82,6 +82,7 @@ class FakeProviders:
 
 class _Handler(BaseHTTPRequestHandler):
     state: FakeProviders
+    disable_nagle_algorithm = True  # else each answer waits ~40 ms for a delayed ACK
 
     def log_message(self, format: str, *args: Any) -> None:
         return

@@ -81,7 +81,7 @@ class DeeplEngine:
     """The ``deepl`` engine."""
 
     name = "deepl"
-    batch_size = 200  # per stage call: four requests of 50
+    batch_size = MAX_TEXTS  # texts per stage call: one request
 
     def __init__(
         self,
