@@ -19,7 +19,21 @@ from typing import Any
 from workflow.fsutil import file_lock
 
 LOG_PATH = "logs/audit.jsonl"
-EVENTS = ("extract", "translate", "review", "approve", "reject", "publish", "silence")
+EVENTS = (
+    "extract",
+    "translate",
+    "review",
+    "approve",
+    "reject",
+    "publish",
+    "silence",
+    # the desk working together (workflow.team)
+    "assign",
+    "comment",
+    "resolve",
+    "reopen",
+    "ready",
+)
 
 
 @dataclass(frozen=True)

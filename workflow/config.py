@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from workflow.errors import ConfigError, LanguageError
 from workflow.languages import Language, parse_language
+from workflow.team.settings import TeamSettings, parse_team
 
 CONFIG_NAME = "workflow.toml"
 
@@ -53,6 +54,8 @@ _SECTIONS: dict[str, set[str]] = {
     "glossary": {"path"},
     "translate": {"timeout", "retries", "backoff", "backoff_cap", "batch_size"},
     "git": {"commit_after", "push"},
+    "project": set(),  # time zone and deadlines: checked by workflow.team.settings
+    "notify": set(),  # webhooks and e-mail: checked by workflow.team.settings
 }
 
 #: Settings each engine accepts in its ``[engines.<name>]`` table.
@@ -104,6 +107,7 @@ class Config:
     engine_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     git: GitSettings = field(default_factory=GitSettings)
+    team: TeamSettings = field(default_factory=TeamSettings)
 
     def targets_for(self, source: Language) -> tuple[Language, ...]:
         """Target languages for an article written in ``source`` (all but itself)."""
@@ -246,6 +250,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
     glossary_path = check.string(tables["glossary"], "glossary", "path", required=False)
     translate = _translate_settings(check, tables["translate"])
     git = _git_settings(check, tables["git"])
+    team = parse_team(check.problem, tables["project"], tables["notify"])
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -261,6 +266,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         engine_settings=engine_settings,
         translate=translate,
         git=git,
+        team=team,
     )
 
 

@@ -31,6 +31,7 @@ from workflow.fsutil import content_hash, file_lock
 from workflow.languages import Language
 from workflow.project import Project
 from workflow.segment import SEGMENTER_VERSION, Document, Segment, segment_body
+from workflow.team import events
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def extract(
             changed = {r.language: r.action for r in done if r.action in ("created", "updated")}
             if changed:
                 record(project.root, "extract", slug=slug, languages=changed)
+                events.source_changed(project, slug, changed)
         except (ArticleError, CatalogError) as exc:
             failures.append(exc.message)
         if advance is not None:

@@ -39,6 +39,7 @@ from workflow.glossary import load_glossary
 from workflow.languages import Language, parse_language
 from workflow.project import SITE, Project
 from workflow.qa import check_catalog
+from workflow.team import events
 
 APPROVED_BY = "X-Approved-By"
 APPROVED_AT = "X-Approved-At"
@@ -245,6 +246,7 @@ def _release(
     record(
         project.root, "approve", by, slug, target.tag, note=note, release=digest, segments=segments
     )
+    events.approved(project, slug, target.tag, by, note)
     result = read_release(target_path)
     assert result is not None
     return "approved", result
@@ -309,6 +311,7 @@ def reject(project: Project, slug: str, language: str, by: str, note: str) -> No
         po.metadata[CHANGES_REQUESTED] = f"{by} {today}: {' '.join(note.split())}"
         write_catalog(po, path, "PO-Revision-Date")
     record(project.root, "reject", by, slug, target.tag, note=note)
+    events.changes_requested(project, slug, target.tag, by, note)
 
 
 def release_stage(

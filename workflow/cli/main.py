@@ -9,7 +9,17 @@ from __future__ import annotations
 import click
 
 from workflow import __version__
-from workflow.cli import extract, project, publish, release, review, sync, translate
+from workflow.cli import (
+    extract,
+    notify,
+    project,
+    publish,
+    release,
+    review,
+    sync,
+    team,
+    translate,
+)
 
 
 class InWorkflowOrder(click.Group):
@@ -48,8 +58,13 @@ for command in (
     project.new,
     extract.extract,
     translate.translate,
+    team.assign,
+    team.work,
     review.check,
     review.silence,
+    team.comment,
+    team.comments,
+    team.resolve,
     release.approve,
     release.reject,
     publish.publish,
@@ -60,6 +75,7 @@ for command in (
     review.serve,
     sync.sync,
     sync.merge_po,
+    notify.notify,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,1 @@
+"""The desk working together: assignments, comments, notifications and their delivery."""
