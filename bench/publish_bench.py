@@ -38,6 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp), args.articles, targets=("es", "ca"))
+        (root / "people.toml").write_text('[editor]\nname = "The Editor"\neditor = true\n')
         project = Project.load(root)
         start = time.perf_counter()
         extract(project, [])

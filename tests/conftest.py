@@ -43,6 +43,7 @@ def sample(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     shutil.copy(ROOT / "workflow.toml", root / "workflow.toml")
+    shutil.copy(ROOT / "people.toml", root / "people.toml")  # names, and marta the editor
     shutil.copytree(ROOT / "articles", root / "articles")
     (root / "locales").mkdir()
     for strings in (ROOT / "locales").glob("*/LC_MESSAGES/site.[pm]o"):  # the site's interface

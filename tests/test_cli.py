@@ -145,3 +145,97 @@ def test_python_dash_m_and_console_script(sample: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: articles/x.md: no such article"
+
+
+def test_site_works_in_every_command_that_takes_an_article(sample: Path) -> None:
+    import json
+
+    from workflow.audit import read_log
+
+    run(sample, "extract")
+    article_po = sample / "locales" / "es" / "LC_MESSAGES" / "harbour-rebuilt.po"
+    before = article_po.read_bytes()
+    site_po = sample / "locales" / "es" / "LC_MESSAGES" / "site.po"
+    po = polib.pofile(str(site_po))
+    po.find("Latest stories").msgstr = ""
+    po.save()
+
+    code, output = run(sample, "translate", "site", "--to", "es", "--engine", "pseudo")
+    assert code == 0, output
+    assert article_po.read_bytes() == before, "no article is touched"
+    entry = polib.pofile(str(site_po)).find("Latest stories")
+    assert entry.msgstr and "fuzzy" in entry.flags
+    (event,) = [e for e in read_log(sample) if e.event == "translate"]
+    assert event.slug in ("", "site") and "harbour-rebuilt" not in json.dumps(event.detail)
+
+    code, output = run(sample, "check", "site", "--lang", "es", "--format", "json")
+    assert {f["article"] for f in json.loads(output)["findings"]} <= {"site"}
+    code, output = run(sample, "render", "site", "--lang", "es", "--include-fuzzy")
+    assert code == 0 and "Read the original\tLeer el original\n" in output
+    code, output = run(sample, "status", "site", "--format", "json")
+    rows = json.loads(output)["rows"]
+    assert {r["article"] for r in rows} == {"site"} and {r["language"] for r in rows} == {
+        "es",
+        "de",
+        "ca",
+    }
+    code, output = run(sample, "approve", "site", "--lang", "es", "--by", "marta")
+    assert code == 1 and "fuzzy" in output
+    po = polib.pofile(str(site_po))
+    po.find("Latest stories").flags = []
+    po.save()
+    code, output = run(sample, "approve", "site", "--lang", "es", "--by", "marta")
+    assert code == 0 and output.startswith("approved site [es]")
+    code, output = run(
+        sample, "reject", "site", "--lang", "es", "--by", "marta", "--note", "Use «Portada»"
+    )
+    assert code == 0 and "withdrew" in output
+    assert not site_po.with_suffix(".mo").exists()
+
+
+def test_tables_print_in_full_when_piped_and_as_json_for_scripts(sample: Path) -> None:
+    import json
+
+    long_slug = "the-council-votes-on-the-harbour-budget-after-a-long-night-of-debate"
+    text = (sample / "articles" / "harbour-rebuilt.md").read_text()
+    (sample / "articles" / f"{long_slug}.md").write_text(text)
+    run(sample, "extract")
+    code, output = run(sample, "status")  # CliRunner: not a terminal
+    assert code == 0
+    lines = [line for line in output.splitlines() if line.startswith(long_slug)]
+    assert [len(line.split()) for line in lines] == [3, 8, 8]  # whole slugs, one row each
+    assert "…" not in output
+    code, output = run(sample, "status", "--format", "json")
+    data = json.loads(output)
+    row = next(r for r in data["rows"] if r["article"] == long_slug and r["language"] == "es")
+    assert row["stage"] == "not started" and row["todo"] == row["total"] > 0
+    assert row["actions"] == [] and data["interface_missing"] == []
+    code, output = run(sample, "log", "--format", "json")
+    events = json.loads(output)
+    assert events[-1]["event"] == "extract" and events[-1]["time"]
+    code, output = run(sample, "log")
+    assert all("…" not in line for line in output.splitlines())
+    code, output = run(sample, "check", "--format", "json")
+    assert json.loads(output) == {"findings": [], "errors": 0, "warnings": 0}
+
+
+def test_init_ships_the_site_interface_and_names_languages_without_it(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    code, output = run(None, "init", str(root), "--targets", "en,es,ca,de,fr,pt,it,ja")
+    assert code == 0, output
+    (root / "articles" / "a.md").write_text(
+        "---\ntitle: A title\npublished: 2026-01-02\nlanguage: en\n---\nOne sentence.\n"
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--project", str(root), "extract"])
+    assert result.exit_code == 0
+    for tag in ("es", "ca", "de", "fr", "pt", "it"):
+        po = polib.pofile(str(root / "locales" / tag / "LC_MESSAGES" / "site.po"))
+        assert po.percent_translated() == 100 and not po.fuzzy_entries(), tag
+    result = runner.invoke(cli, ["--project", str(root), "status"])
+    assert result.exit_code == 0
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    assert "no translation into ja" in warning and "workflow translate site --to ja" in warning
+    result = runner.invoke(cli, ["--project", str(root), "publish"])
+    assert result.exit_code == 0, result.output
+    assert "no translation into ja" not in result.stderr, "nothing is published in ja yet"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,13 +14,14 @@ from pathlib import Path
 
 import polib
 import pytest
+from babel.dates import format_date
 
 from workflow.extract import extract
 from workflow.languages import parse_language
 from workflow.project import Project
 from workflow.publish import PublishError, build
 from workflow.publish.check import check_site
-from workflow.release import approve
+from workflow.release import approve, read_release, release_path
 
 BASE = "https://harbour-review.example.org/"
 SLUG = "harbour-rebuilt"
@@ -179,8 +182,12 @@ def test_open_graph_and_json_ld(site: Path) -> None:
     (data,) = spanish.json_ld
     assert data["@type"] == "NewsArticle" and data["inLanguage"] == "es"
     assert data["translationOfWork"] == {"@id": f"{BASE}en/{SLUG}/", "inLanguage": "en"}
-    assert {"@type": "Person", "name": "ana"} in data["translator"]  # type: ignore[operator]
-    assert {"@type": "SoftwareApplication", "name": "apertium"} in data["translator"]  # type: ignore[operator]
+    assert data["translator"] == [
+        {"@type": "Person", "name": "Ana Ruiz"},  # display names, from people.toml
+        {"@type": "SoftwareApplication", "name": "Apertium"},
+    ]
+    assert data["editor"] == {"@type": "Person", "name": "Marta Soler"}
+    assert data["author"] == [{"@type": "Person", "name": "Jane Doe"}]
     (original,) = english.json_ld
     assert original["workTranslation"] == [{"@id": f"{BASE}es/{SLUG}/", "inLanguage": "es"}]
 
@@ -188,7 +195,8 @@ def test_open_graph_and_json_ld(site: Path) -> None:
 def test_honest_localised_label(site: Path) -> None:
     label = page(site, f"es/{SLUG}").classes["provenance"]
     assert label.startswith(
-        "Traducido del inglés por máquina (Apertium), revisado por ana y aprobado por marta el "
+        "Traducción automática (Apertium) del original en inglés, revisada por Ana Ruiz "
+        "y aprobada por Marta Soler el "
     )
     assert "provenance" not in page(site, f"en/{SLUG}").classes
 
@@ -204,19 +212,106 @@ def test_source_change_keeps_translation_with_a_notice(project: Project, site: P
     extract(project, [SLUG])
     build(project, site)
     spanish = page(site, f"es/{SLUG}")
-    assert "El original se actualizó el 10 de enero de 2025" in spanish.classes["outdated"]
+    # dated by the change itself (here the audit log's extract: today), never by `updated:`
+    today = format_date(dt.datetime.now(dt.UTC).date(), format="long", locale="es")
+    assert spanish.classes["outdated"].startswith(f"El original se actualizó el {today};")
     words = " ".join(" ".join(spanish.text).split())
     assert "Not everyone agrees." in words and "with that" not in words
     assert spanish.classes["provenance"] == before["provenance"]
 
 
-def test_feeds_list_published_versions(site: Path) -> None:
+def test_no_update_notice_without_a_real_source_change(project: Project, site: Path) -> None:
+    path = project.article_path(SLUG)
+    path.write_text(
+        path.read_text()
+        .replace("updated: 2024-12-04", "updated: 2025-01-10")
+        .replace("status: ready", "status: ready\ntags: [harbour]")
+    )
+    extract(project, [SLUG])
+    build(project, site)
+    assert "outdated" not in page(site, f"es/{SLUG}").classes
+
+
+def test_update_notice_is_dated_by_the_commit_that_changed_the_source(
+    project: Project, site: Path
+) -> None:
+    def git(*args: str, date: str = "2030-05-06T10:00:00+00:00") -> None:
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=project.root,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A", date="2020-01-01T00:00:00+00:00")
+    git("commit", "-qm", "before", date="2020-01-01T00:00:00+00:00")
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text().replace("Not everyone\nagrees.", "Nobody agrees."))
+    git("commit", "-qam", "the source changes")
+    build(project, site)
+    assert (
+        page(site, f"es/{SLUG}")
+        .classes["outdated"]
+        .startswith("El original se actualizó el 6 de mayo de 2030;")
+    )
+
+
+def test_feeds_carry_summary_and_content_and_date_translations_by_their_release(
+    site: Path, project: Project
+) -> None:
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.parse(site / "es" / "feed.xml").getroot()
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
-    ids = [entry.findtext(f"{atom}id") for entry in feed.findall(f"{atom}entry")]
-    assert ids == [f"{BASE}es/mercado-central/", f"{BASE}es/{SLUG}/"]  # newest first
-    assert feed.findtext(f"{atom}updated") == "2024-12-04T00:00:00Z"
+    entries = {e.findtext(f"{atom}id"): e for e in feed.findall(f"{atom}entry")}
+    translation, original = entries[f"{BASE}es/{SLUG}/"], entries[f"{BASE}es/mercado-central/"]
+    release = read_release(release_path(project, SLUG, parse_language("es")))
+    assert release is not None
+    released = dt.datetime.fromisoformat(release.approved_at)
+    assert released.year >= 2026  # approved now, not the source's 2024 dates
+    assert translation.findtext(f"{atom}published") == released.isoformat()
+    assert translation.findtext(f"{atom}updated") == released.isoformat()
+    assert original.findtext(f"{atom}published") == "2024-11-02T00:00:00+00:00"
+    assert list(entries) == [f"{BASE}es/{SLUG}/", f"{BASE}es/mercado-central/"]  # newest first
+    assert feed.findtext(f"{atom}updated") == released.isoformat()
+    assert (original.findtext(f"{atom}summary") or "").startswith("El mercado central reabre")
+    content = original.find(f"{atom}content")
+    assert content is not None and content.get("type") == "html"
+    body = content.text or ""
+    assert "<p>El mercado central abrió de nuevo el sábado" in body
+    assert "<h2>" in body
+    harbour = translation.findtext(f"{atom}content") or ""
+    assert "<p>When the storm of October 2019" in harbour  # the approved text (test: = source)
+
+
+def test_news_sitemap_lists_the_last_two_days(project: Project, site: Path) -> None:
+    ns = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "n": "http://www.google.com/schemas/sitemap-news/0.9",
+    }
+    root = ET.parse(site / "news-sitemap.xml").getroot()
+    (url,) = root.findall("s:url", ns)  # the translation approved now; the 2024 stories are old
+    assert url.findtext("s:loc", namespaces=ns) == f"{BASE}es/{SLUG}/"
+    assert url.findtext("n:news/n:publication/n:language", namespaces=ns) == "es"
+    assert url.findtext("n:news/n:publication/n:name", namespaces=ns) == "The Harbour Review"
+    assert url.findtext("n:news/n:title", namespaces=ns) == "Cómo se reconstruyó el puerto"
+    published = url.findtext("n:news/n:publication_date", namespaces=ns) or ""
+    assert dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(published) < dt.timedelta(hours=1)
+    assert (
+        "Sitemap: https://harbour-review.example.org/news-sitemap.xml"
+        in (site / "robots.txt").read_text()
+    )
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    build(project, site, now=later)
+    assert ET.parse(site / "news-sitemap.xml").getroot().findall("s:url", ns) == []
+    old_news = dt.datetime(2024, 11, 3, 12, tzinfo=dt.UTC)
+    build(project, site, now=old_news)
+    root = ET.parse(site / "news-sitemap.xml").getroot()
+    assert [u.findtext("s:loc", namespaces=ns) for u in root.findall("s:url", ns)] == [
+        f"{BASE}es/mercado-central/"
+    ]
 
 
 def test_sitemap_alternates_equal_page_hreflang_sets(site: Path) -> None:
@@ -267,8 +362,8 @@ def test_second_publish_rewrites_nothing_and_one_edit_rewrites_only_what_lists_i
     path = project.article_path("mercado-central")
     path.write_text(path.read_text().replace("el sábado", "el domingo", 1))
     written = sorted(build(project, site).written)
-    assert written == ["es/mercado-central/index.html"], (
-        "its summary, title and date did not change"
+    assert written == ["es/feed.xml", "es/mercado-central/index.html"], (
+        "its summary, title and date did not change; the feed carries the text"
     )
     path.write_text(path.read_text().replace("published: 2024-11-02", "published: 2024-11-03"))
     written = sorted(build(project, site).written)
@@ -333,20 +428,26 @@ def test_built_site_passes_the_nu_html_checker(site: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_site_strings_come_from_the_approved_release_only(project: Project, site: Path) -> None:
+def test_site_strings_ship_with_the_package_and_the_projects_approval_overrides(
+    project: Project, site: Path
+) -> None:
     def words(rel: str) -> str:
         return " ".join(page(site, rel).text)
 
-    assert "Actualizado" in words(f"es/{SLUG}")
+    assert "Actualizado" in words(f"es/{SLUG}")  # shipped, no site.mo in the project
+    assert not project.catalog_path("site", parse_language("es")).with_suffix(".mo").exists()
     path = project.catalog_path("site", parse_language("es"))
     po = polib.pofile(str(path))
-    po.find("Updated").msgstr = "Cambiado sin aprobar"
+    po.find("Updated").msgstr = "Modificado"
     po.save()
     build(project, site)
-    assert "Actualizado" in words(f"es/{SLUG}") and "sin aprobar" not in words(f"es/{SLUG}")
+    assert "Actualizado" in words(f"es/{SLUG}"), "not approved yet"
+    approve(project, "site", "es", "marta")
+    build(project, site)
+    assert "Modificado" in words(f"es/{SLUG}") and "Actualizado" not in words(f"es/{SLUG}")
     path.with_suffix(".mo").unlink()
     build(project, site)
-    assert "Updated" in words(f"es/{SLUG}"), "without a release: English"
+    assert "Actualizado" in words(f"es/{SLUG}"), "without the project's release: shipped"
 
 
 def test_site_is_a_reserved_slug(project: Project) -> None:
@@ -358,3 +459,87 @@ def test_site_is_a_reserved_slug(project: Project) -> None:
     assert "site" not in project.slugs()
     with pytest.raises(ArticleError, match="reserved"):
         project.article("site")
+
+
+def test_a_missing_image_fails_the_build_naming_article_and_file(project: Project) -> None:
+    out = project.root / "public"
+    (project.articles_dir / "media" / "mercado.jpg").unlink()
+    path = project.article_path(SLUG)
+    quay = "![The quay](media/quay.png)\n\n## Who paid"
+    path.write_text(path.read_text().replace("## Who paid", quay))
+    with pytest.raises(PublishError) as caught:
+        build(project, out)
+    message = caught.value.message
+    assert "articles/mercado-central.md: image 'mercado.jpg' (front matter)" in message
+    assert f"articles/{SLUG}.md: image 'media/quay.png' (body)" in message
+    assert not out.exists(), "nothing is written by a failed build"
+
+
+def test_images_carry_their_size_and_the_site_its_icon(project: Project) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), "white").save(project.articles_dir / "media" / "quay.png")
+    path = project.article_path(SLUG)
+    quay = "![The quay](media/quay.png)\n\n## Who paid"
+    path.write_text(path.read_text().replace("## Who paid", quay))
+    out = project.root / "public"
+    build(project, out)
+    html = (out / "en" / SLUG / "index.html").read_text()
+    assert '<img src="../../media/harbour.svg" alt="Fishing boats' in html
+    assert 'width="640" height="320"' in html  # from the SVG's viewBox
+    assert '<img src="../../media/quay.png" width="300" height="200" alt="The quay"' in html
+    spanish = (out / "es" / "mercado-central" / "index.html").read_text()
+    assert 'width="960" height="540"' in spanish  # the JPEG's header
+    assert '<link rel="icon" href="../../favicon.svg" type="image/svg+xml">' in html
+    assert (out / "favicon.svg").is_file() and (out / "favicon.ico").read_bytes()[:4] == (
+        b"\x00\x00\x01\x00"
+    )
+
+
+def test_label_names_the_whole_chain_of_origin_with_display_names(project: Project) -> None:
+    path = project.article_path(SLUG)
+    path.write_text(
+        path.read_text().replace(
+            "language: en\n", "language: en\ntranslated_from: de\ntranslator: jane\n"
+        )
+    )
+    with (project.root / "people.toml").open("a") as handle:
+        handle.write('\n[jane]\nname = "Jane Doe"\n')
+    extract(project, [SLUG])
+    review_and_approve(project, "es")
+    out = project.root / "public"
+    build(project, out)
+    english = page(out, f"en/{SLUG}")
+    assert english.classes["provenance"] == "Translated by Jane Doe from the original in German."
+    (data,) = english.json_ld
+    assert data["translator"] == [{"@type": "Person", "name": "Jane Doe"}]
+    assert data["translationOfWork"] == {"@type": "CreativeWork", "inLanguage": "de"}
+    spanish = page(out, f"es/{SLUG}").classes["provenance"]
+    assert spanish.startswith(
+        "La versión en inglés fue traducida por Jane Doe del original en alemán. "
+        "Traducción automática (Apertium) de la versión en inglés, revisada por Ana Ruiz "
+        "y aprobada por Marta Soler el "
+    )
+    front = page(out, "es").classes["provenance"]
+    assert front == "Traducido de la versión en inglés."
+
+
+def test_a_withdrawn_translation_becomes_a_notice_pointing_to_the_original(
+    project: Project, site: Path
+) -> None:
+    from workflow.release import reject
+
+    assert reject(project, SLUG, "es", "marta", "The figures are wrong")
+    build(project, site)
+    notice = page(site, f"es/{SLUG}")
+    assert notice.classes["outdated"].startswith("Esta traducción se ha retirado para corregirla.")
+    assert {"name": "robots", "content": "noindex"} in notice.meta
+    assert {"rel": "canonical", "href": f"{BASE}en/{SLUG}/"} in notice.links
+    assert f"{BASE}es/{SLUG}/" not in (site / "sitemap.xml").read_text()
+    assert f"{BASE}es/{SLUG}/" not in (site / "es" / "feed.xml").read_text()
+    english = page(site, f"en/{SLUG}")
+    assert "es" not in english.alternates()
+    review_and_approve(project, "es")
+    build(project, site)
+    assert "es" in page(site, f"en/{SLUG}").alternates()
+    assert "outdated" not in page(site, f"es/{SLUG}").classes

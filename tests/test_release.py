@@ -132,7 +132,7 @@ def test_approving_the_same_content_twice_is_a_no_op(ready: Project) -> None:
     approve(ready, SLUG, "es", "marta")
     path = release_path(ready, SLUG, ES)
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    action, release = approve(ready, SLUG, "es", "someone else")
+    action, release = approve(ready, SLUG, "es", "jordi")
     assert action == "unchanged" and release.approved_by == "marta"
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert [e.event for e in read_log(ready.root, SLUG)].count("approve") == 1
@@ -194,14 +194,16 @@ def test_audit_log_records_every_event(ready: Project) -> None:
     base = ["--project", str(ready.root)]
     assert (
         runner.invoke(
-            cli, [*base, "reject", SLUG, "--lang", "es", "--by", "ed", "--note", "x"]
+            cli, [*base, "reject", SLUG, "--lang", "es", "--by", "jordi", "--note", "x"]
         ).exit_code
         == 0
     )
-    assert runner.invoke(cli, [*base, "approve", SLUG, "--lang", "es", "--by", "ed"]).exit_code == 0
+    assert (
+        runner.invoke(cli, [*base, "approve", SLUG, "--lang", "es", "--by", "jordi"]).exit_code == 0
+    )
     events = [(e.event, e.who, e.language) for e in read_log(ready.root, SLUG)]
     assert events[0][0] == "extract"
-    assert events[-2:] == [("reject", "ed", "es"), ("approve", "ed", "es")]
+    assert events[-2:] == [("reject", "jordi", "es"), ("approve", "jordi", "es")]
     result = runner.invoke(cli, [*base, "log", SLUG])
     assert result.exit_code == 0 and "approve" in result.output and "reject" in result.output
 
@@ -209,7 +211,7 @@ def test_audit_log_records_every_event(ready: Project) -> None:
 def test_cli_approve_refusal_lists_reasons(project: Project) -> None:
     extract(project, [SLUG])
     result = CliRunner().invoke(
-        cli, ["--project", str(project.root), "approve", SLUG, "--lang", "es", "--by", "ed"]
+        cli, ["--project", str(project.root), "approve", SLUG, "--lang", "es", "--by", "jordi"]
     )
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {SLUG} [es]: approval refused:\n  - ")
@@ -228,3 +230,120 @@ def test_cli_check_exit_status(ready: Project) -> None:
     assert (
         "[es] line" in result.output and "placeholders: <x9/> is not in the source" in result.output
     )
+
+
+def cli_run(project: Project, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--project", str(project.root), *args])
+    return result.exit_code, result.output
+
+
+def test_reject_after_approval_withdraws_the_release_everywhere(
+    ready: Project, tmp_path: Path
+) -> None:
+    from workflow.publish import build
+    from workflow.users import UserStore
+    from workflow.web import create_app
+
+    approve(ready, SLUG, "es", "marta")
+    code, output = cli_run(
+        ready, "reject", SLUG, "--lang", "es", "--by", "jordi", "--note", "Figures are wrong"
+    )
+    assert code == 0
+    assert "withdrew the approved release" in output
+    # status: no longer approved; the editor can approve it again (not "nothing to do")
+    assert not release_path(ready, SLUG, ES).exists()
+    row = next(r for r in status(ready, [SLUG]) if r.language == "es")
+    assert row.stage == "changes requested" and row.actions == ("approve", "reject")
+    # audit log: the rejection names the release it withdrew
+    last = list(read_log(ready.root, SLUG))[-1]
+    assert last.event == "reject" and last.detail["withdrawn"]
+    # site: the next publish replaces the page with a notice (tested in test_publish)
+    build(ready, tmp_path / "public")
+    page = (tmp_path / "public" / "es" / SLUG / "index.html").read_text()
+    assert 'content="noindex"' in page and "retirado" in page
+    # app: the dashboard says the same, and offers what can succeed
+    UserStore(ready.root / "instance").add("marta", "editor", (), "marta-secret")
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}, ready.root)
+    client = app.test_client()
+    client.post("/login", data={"name": "marta", "password": "marta-secret"})
+    html = client.get("/").get_data(as_text=True)
+    row_html = html[html.index(f"/review/{SLUG}/es") :].split("</tr>")[0]
+    assert "changes requested" in row_html
+    assert f"/approve/{SLUG}/es" in row_html and f"/reject/{SLUG}/es" in row_html
+    code, output = cli_run(ready, "approve", SLUG, "--lang", "es", "--by", "marta")
+    assert code == 0 and output.startswith(f"approved {SLUG} [es]")
+    assert stage(ready) == "approved"
+    meta = read_catalog(ready.catalog_path(SLUG, ES)).metadata
+    assert "X-Workflow-Withdrawn" not in meta and "X-Workflow-Changes-Requested" not in meta
+
+
+def test_actions_are_offered_only_where_they_can_succeed(
+    project: Project, fill: Callable[..., None]
+) -> None:
+    extract(project, [SLUG])
+    row = next(r for r in status(project, [SLUG]) if r.language == "es")
+    assert row.stage == "not started" and row.actions == ()
+    code, output = cli_run(project, "reject", SLUG, "--lang", "es", "--by", "marta", "--note", "x")
+    assert code == 1 and "nothing to send back yet" in output
+    fill(project.catalog_path(SLUG, ES), lambda m: m, fuzzy=True)
+    row = next(r for r in status(project, [SLUG]) if r.language == "es")
+    assert row.stage == "in review" and row.actions == ("reject",)
+    review_all(project, fill)
+    row = next(r for r in status(project, [SLUG]) if r.language == "es")
+    assert row.stage == "reviewed" and row.actions == ("approve", "reject")
+    approve(project, SLUG, "es", "marta")
+    row = next(r for r in status(project, [SLUG]) if r.language == "es")
+    assert row.stage == "approved" and row.actions == ("reject",)
+
+
+@pytest.mark.parametrize("command", ["approve", "reject"])
+def test_by_must_name_a_known_editor(ready: Project, command: str) -> None:
+    from workflow.users import UserStore
+
+    UserStore(ready.root / "instance").add("ana", "translator", ("es",), "ana-secret-1")
+    for who, why in (("nobody", "is not a known editor"), ("ana", "is not an editor")):
+        code, output = cli_run(ready, command, SLUG, "--lang", "es", "--by", who, "--note", "n")
+        assert code == 1
+        assert output.startswith(f"Error: '{who}' {why} (editors: jordi, marta)")
+        assert len(output.strip().splitlines()) == 1
+    assert not release_path(ready, SLUG, ES).exists()
+    assert [e.event for e in read_log(ready.root, SLUG)] == ["extract"]
+
+
+def test_warnings_block_approval_when_the_project_says_so(ready: Project) -> None:
+    path = ready.catalog_path(SLUG, ES)
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgctxt is None and e.msgid.endswith("."))
+    entry.msgstr = entry.msgstr.rstrip(".")  # a punctuation warning
+    po.save()
+    config = ready.root / "workflow.toml"
+    config.write_text(config.read_text() + '\n[approval]\nwarnings = "block"\n')
+    strict = Project.load(ready.root)
+    with pytest.raises(ApprovalRefused) as info:
+        approve(strict, SLUG, "es", "marta")
+    line = entry.occurrences[0][1]
+    mine = [r for r in info.value.reasons if r.startswith(f"line {line} punctuation")]
+    assert mine and mine[0].endswith("(warning; silence it with a reason)")
+    code, _ = cli_run(
+        strict,
+        "silence",
+        SLUG,
+        "--lang",
+        "es",
+        "--line",
+        line,
+        "--check",
+        "punctuation",
+        "--reason",
+        "house style",
+        "--by",
+        "marta",
+    )
+    assert code == 0
+    with pytest.raises(ApprovalRefused) as info:
+        approve(strict, SLUG, "es", "marta")
+    assert not [r for r in info.value.reasons if r.startswith(f"line {line} punctuation")]
+    assert approve(ready, SLUG, "es", "marta")[0] == "approved", "the default: warnings allowed"
+    config.write_text(config.read_text().replace('"block"', '"sometimes"'))
+    with pytest.raises(Exception, match=r"approval\.warnings: must be one of allow, block"):
+        Project.load(ready.root)

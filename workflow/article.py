@@ -35,6 +35,7 @@ _FIELDS = {
     "updated",
     "language",
     "translated_from",
+    "translator",
     "status",
     "image",
     "tags",
@@ -72,6 +73,8 @@ class FrontMatter:
     translated_from: Language | None = None
     image: Image | None = None
     tags: tuple[str, ...] = ()
+    #: Who translated this text from ``translated_from`` (names or people.toml ids).
+    translators: tuple[str, ...] = ()
 
     def translatable(self) -> list[tuple[str, str]]:
         """``(field, text)`` for every translatable field that has a value."""
@@ -119,6 +122,9 @@ class FrontMatter:
         data["language"] = self.language.tag
         if self.translated_from:
             data["translated_from"] = self.translated_from.tag
+        if self.translators:
+            names = self.translators
+            data["translator"] = names[0] if len(names) == 1 else list(names)
         data["status"] = self.status
         if self.image:
             data["image"] = {k: v for k, v in vars(self.image).items() if v is not None}
@@ -233,6 +239,7 @@ def parse_front_matter(data: object) -> FrontMatter:
     }
     authors = _names("author", data.get("author"), problems)
     tags = _names("tags", data.get("tags"), problems)
+    translators = _names("translator", data.get("translator"), problems)
     if problems:
         raise ValueError("; ".join(problems))
     assert title is not None and published is not None and language is not None
@@ -246,6 +253,7 @@ def parse_front_matter(data: object) -> FrontMatter:
         translated_from=translated_from,
         image=image,
         tags=tags,
+        translators=translators,
         **fm,
     )
 

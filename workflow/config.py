@@ -56,7 +56,11 @@ _SECTIONS: dict[str, set[str]] = {
     "git": {"commit_after", "push"},
     "project": set(),  # time zone and deadlines: checked by workflow.team.settings
     "notify": set(),  # webhooks and e-mail: checked by workflow.team.settings
+    "approval": {"warnings"},
 }
+#: ``[approval] warnings``: "allow" (warnings never block) or "block" (a warning blocks
+#: approval until it is silenced with a reason, like an error).
+WARNING_POLICIES = ("allow", "block")
 
 #: Settings each engine accepts in its ``[engines.<name>]`` table.
 _COMMON_ENGINE_KEYS = {"url", "api_key_env", "timeout", "concurrency", "batch_size"}
@@ -108,6 +112,7 @@ class Config:
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     git: GitSettings = field(default_factory=GitSettings)
     team: TeamSettings = field(default_factory=TeamSettings)
+    warnings_block: bool = False
 
     def targets_for(self, source: Language) -> tuple[Language, ...]:
         """Target languages for an article written in ``source`` (all but itself)."""
@@ -251,6 +256,9 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
     translate = _translate_settings(check, tables["translate"])
     git = _git_settings(check, tables["git"])
     team = parse_team(check.problem, tables["project"], tables["notify"])
+    policy = tables["approval"].get("warnings", "allow")
+    if policy not in WARNING_POLICIES:
+        check.problem("approval.warnings", f"must be one of {', '.join(WARNING_POLICIES)}")
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -267,6 +275,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         translate=translate,
         git=git,
         team=team,
+        warnings_block=policy == "block",
     )
 
 

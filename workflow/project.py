@@ -19,6 +19,8 @@ from workflow.languages import Language, parse_language
 #: The catalogue of the site's own interface strings (``locales/<lang>/LC_MESSAGES/site.po``)
 #: is reviewed and approved like an article under this reserved slug.
 SITE = "site"
+#: The language the site's templates are written in.
+SITE_SOURCE = "en"
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,15 @@ class Project:
         return article
 
     def select(self, slugs: tuple[str, ...] | list[str]) -> list[str]:
-        """The given article slugs (checked to exist) or, if none, every article."""
-        slugs = [slug for slug in slugs if slug != SITE]  # the site's strings are not an article
-        if not slugs:
-            return self.slugs()
+        """The given article slugs (checked to exist) or, if none, every article.
+
+        ``site`` (the site's strings) is not an article: ``select(["site"])`` is
+        no article at all, never every article.
+        """
+        named = [slug for slug in slugs if slug != SITE]
+        if not named:
+            return [] if slugs else self.slugs()
+        slugs = named
         for slug in slugs:
             if not self.article_path(slug).exists():
                 raise ArticleError(f"articles/{slug}.md: no such article")
@@ -123,6 +130,50 @@ class Project:
                     )
             targets = [t for t in targets if t.tag in wanted]
         return targets
+
+    # -- the site's own strings ---------------------------------------------
+
+    def site_languages(self, only: tuple[str, ...] = ()) -> list[Language]:
+        """Languages the site's interface is translated into (all but the templates' own)."""
+        languages = [lang for lang in self.config.languages if lang.primary != SITE_SOURCE]
+        if only:
+            wanted = {parse_language(tag).tag for tag in only}
+            languages = [lang for lang in languages if lang.tag in wanted]
+        return languages
+
+    def catalogues(
+        self, slugs: tuple[str, ...] | list[str], only: tuple[str, ...] = ()
+    ) -> list[Unit]:
+        """Every catalogue the named articles (and ``site``) have, for ``check``-like commands.
+
+        No slugs: every article that is not a draft, and the site's strings.
+        """
+        units: list[Unit] = []
+        for slug in self.select(slugs):
+            article = self.article(slug)
+            if article.meta.status == "draft":
+                continue
+            units.extend(
+                Unit(slug, article.meta.language, target, self.catalog_path(slug, target))
+                for target in self.targets(article, only)
+            )
+        if not slugs or SITE in slugs:
+            source = parse_language(SITE_SOURCE)
+            units.extend(
+                Unit(SITE, source, target, self.catalog_path(SITE, target))
+                for target in self.site_languages(only)
+            )
+        return units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One catalogue: an article (or ``site``) in one target language."""
+
+    slug: str
+    source: Language
+    target: Language
+    path: Path
 
 
 def check_slug(slug: str) -> str:

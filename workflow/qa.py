@@ -223,9 +223,12 @@ def _brackets(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
         yield Finding("brackets", WARNING, f"unclosed {depth[-1]!r}")
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)")
+
+
 @check("quotes", WARNING)
 def _quotes(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
-    text = _text(seg.translation)
+    text = _APOSTROPHE.sub("", _text(seg.translation))  # l’ajuntament: an apostrophe, not a quote
     used = [c for c in text if c in QUOTE_CHARS and c != "'"]
     marks = QUOTES.get(seg.target_language)
     if marks and used:
@@ -332,6 +335,8 @@ def check_catalog(
         kept = tuple(f for f in findings if f.check not in quiet)
         hushed = tuple(sorted({f.check for f in findings if f.check in quiet}))
         if kept or hushed:
-            line = entry.occurrences[0][1] if entry.occurrences else "?"
+            # the source line; the file alone for the site's strings (no line numbers)
+            where = entry.occurrences[0] if entry.occurrences else ("?", "")
+            line = where[1] or where[0]
             reports.append(EntryReport(line, entry.msgid, kept, hushed))
     return reports

@@ -9,8 +9,17 @@ until the next approval.
 
 Approval is refused, with every reason listed, while a segment is
 untranslated, fuzzy (machine output or a changed source), or has an
-error-level quality check that was not silenced — or while the catalogue is
-older than its article.
+error-level quality check that was not silenced (with ``[approval] warnings =
+"block"`` in ``workflow.toml``, a warning too) — or while the catalogue is
+older than its article.  Only a known editor approves or rejects
+(:meth:`workflow.people.People.require_editor`).
+
+Rejecting means one thing everywhere: the version goes back to review with
+the editor's note, and an approved release of it is **withdrawn** — the
+``.mo`` is removed, so ``status`` says "changes requested", the next publish
+replaces the page with a notice that sends readers to the original, and the
+next approval makes a new release.  A version with nothing to review yet
+cannot be rejected (:func:`can_reject`).
 """
 
 from __future__ import annotations
@@ -27,9 +36,11 @@ from workflow.article import Article
 from workflow.audit import record
 from workflow.catalog import (
     SOURCE_HASH,
+    Stats,
     entry_state,
     provenance,
     read_catalog,
+    stats,
     write_catalog,
 )
 from workflow.errors import CatalogError, WorkflowError
@@ -37,8 +48,9 @@ from workflow.extract import segment_article, source_hash
 from workflow.fsutil import atomic_write_bytes, file_lock
 from workflow.glossary import load_glossary
 from workflow.languages import Language, parse_language
+from workflow.people import People
 from workflow.project import SITE, Project
-from workflow.qa import check_catalog
+from workflow.qa import ERROR, check_catalog
 from workflow.team import events
 
 APPROVED_BY = "X-Approved-By"
@@ -47,6 +59,8 @@ APPROVAL_NOTE = "X-Approval-Note"
 SOURCE_REVISION = "X-Source-Revision"
 RELEASE_HASH = "X-Release-Hash"
 CHANGES_REQUESTED = "X-Workflow-Changes-Requested"
+#: Set on the catalogue when a rejection withdrew its release: "<by> <date>".
+WITHDRAWN = "X-Workflow-Withdrawn"
 ENGINES = "X-Machine-Engines"
 REVIEWERS = "X-Reviewed-By"
 #: The release also carries the translated body as approved, so the site shows
@@ -159,12 +173,16 @@ def gate(project: Project, article: Article, language: Language) -> tuple[polib.
             f"the article changed since the last extract (run `workflow extract {article.slug}`)"
         )
     glossary = load_glossary(project.inside(project.config.glossary_path))
-    reasons.extend(_entry_reasons(po, article.meta.language.tag, language.tag, glossary))
+    reasons.extend(_entry_reasons(project, po, article.meta.language.tag, language.tag, glossary))
     return po, reasons
 
 
 def _line(entry: polib.POEntry) -> str:
-    return entry.occurrences[0][1] if entry.occurrences else "?"
+    """Where the entry is: its source line, or its file for the site's strings."""
+    if not entry.occurrences:
+        return "?"
+    path, line = entry.occurrences[0]
+    return str(line or path)
 
 
 def _few(items: list[str]) -> str:
@@ -176,6 +194,7 @@ def approve(
     project: Project, slug: str, language: str, by: str, note: str = ""
 ) -> tuple[str, Release]:
     """Approve a language version: ``("approved" | "unchanged", release)``."""
+    People(project.root).require_editor(by)
     if slug == SITE:
         return _approve_site(project, language, by, note)
     article = project.article(slug)
@@ -233,6 +252,7 @@ def _release(
         REVIEWERS: ", ".join(reviewers),
     }
     release.metadata.pop(CHANGES_REQUESTED, None)
+    release.metadata.pop(WITHDRAWN, None)
     for entry in po.translated_entries():
         release.append(polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr))
     segments = len(release)
@@ -240,8 +260,9 @@ def _release(
         release.append(body())
     atomic_write_bytes(target_path, release.to_binary())
     path = project.catalog_path(slug, target)
-    if CHANGES_REQUESTED in po.metadata:
-        del po.metadata[CHANGES_REQUESTED]
+    if CHANGES_REQUESTED in po.metadata or WITHDRAWN in po.metadata:
+        po.metadata.pop(CHANGES_REQUESTED, None)
+        po.metadata.pop(WITHDRAWN, None)
         write_catalog(po, path, "PO-Revision-Date")
     record(
         project.root, "approve", by, slug, target.tag, note=note, release=digest, segments=segments
@@ -252,22 +273,29 @@ def _release(
     return "approved", result
 
 
-def _entry_reasons(po: polib.POFile, source: str, target: str, glossary: object) -> list[str]:
-    """Untranslated, fuzzy and quality-error reasons (shared by articles and site strings)."""
+def _entry_reasons(
+    project: Project, po: polib.POFile, source: str, target: str, glossary: object
+) -> list[str]:
+    """Untranslated, fuzzy and quality-error reasons (shared by articles and site strings).
+
+    With ``[approval] warnings = "block"``, a warning that was not silenced blocks too.
+    """
     reasons: list[str] = []
     for state in ("untranslated", "fuzzy"):
         lines = [_line(e) for e in po if not e.obsolete and entry_state(e) == state]
         if lines:
             label = "fuzzy (machine or changed source, not reviewed)" if state == "fuzzy" else state
             reasons.append(f"{len(lines)} segment(s) {label}: lines {_few(lines)}")
+    block = project.config.warnings_block
     errors = [
         f"line {report.line} {finding.check}: {finding.message}"
+        + ("" if finding.severity == ERROR else " (warning; silence it with a reason)")
         for report in check_catalog(po, source, target, glossary)  # type: ignore[arg-type]
-        for finding in report.errors
+        for finding in (report.findings if block else report.errors)
     ]
     reasons.extend(errors[:_SHOWN])
     if len(errors) > _SHOWN:
-        reasons.append(f"… and {len(errors) - _SHOWN} more quality errors (see `workflow check`)")
+        reasons.append(f"… and {len(errors) - _SHOWN} more quality findings (see `workflow check`)")
     return reasons
 
 
@@ -279,7 +307,7 @@ def _approve_site(project: Project, language: str, by: str, note: str) -> tuple[
     with file_lock(path):
         po = read_catalog(path, project.relative(path))
         glossary = load_glossary(project.inside(project.config.glossary_path))
-        reasons = _entry_reasons(po, SITE_SOURCE, target.tag, glossary)
+        reasons = _entry_reasons(project, po, SITE_SOURCE, target.tag, glossary)
         if reasons:
             raise ApprovalRefused(f"{SITE} [{target.tag}]", reasons)
         return _release(project, SITE, target, po, SITE, by, note)
@@ -295,10 +323,20 @@ def site_release_stage(project: Project, language: Language, po: polib.POFile) -
     )
 
 
-def reject(project: Project, slug: str, language: str, by: str, note: str) -> None:
-    """Send a language version back to review, with the reason for translators."""
+def can_reject(released: bool, counts: Stats) -> bool:
+    """A version can be sent back if it has a release to withdraw or a complete translation
+    to review; one not started or half machine-translated has nothing to send back."""
+    return released or (counts.total > 0 and counts.untranslated == 0)
+
+
+def reject(project: Project, slug: str, language: str, by: str, note: str) -> bool:
+    """Send a language version back to review with a note; withdraw its release if any.
+
+    Returns whether a release was withdrawn.
+    """
     if not note.strip():
         raise WorkflowError("a rejection needs a note saying what to change (--note)")
+    People(project.root).require_editor(by)
     if slug != SITE:
         project.article(slug)  # must exist
     target = parse_language(language)
@@ -306,12 +344,25 @@ def reject(project: Project, slug: str, language: str, by: str, note: str) -> No
     if not path.exists():
         raise CatalogError(f"{project.relative(path)}: no catalogue to send back")
     today = dt.date.today().isoformat()
+    released = release_path(project, slug, target)
     with file_lock(path):
         po = read_catalog(path, project.relative(path))
+        withdrawn = read_release(released)
+        if not can_reject(withdrawn is not None, stats(po)):
+            raise WorkflowError(
+                f"{slug} [{target.tag}]: nothing to send back yet "
+                "(no release, and the translation is not complete)"
+            )
         po.metadata[CHANGES_REQUESTED] = f"{by} {today}: {' '.join(note.split())}"
+        if withdrawn is not None:
+            po.metadata[WITHDRAWN] = f"{by} {today}"
         write_catalog(po, path, "PO-Revision-Date")
-    record(project.root, "reject", by, slug, target.tag, note=note)
+        if withdrawn is not None:
+            released.unlink()
+    detail = {"withdrawn": withdrawn.content_hash} if withdrawn is not None else {}
+    record(project.root, "reject", by, slug, target.tag, note=note, **detail)
     events.changes_requested(project, slug, target.tag, by, note)
+    return withdrawn is not None
 
 
 def release_stage(

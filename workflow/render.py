@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polib
+
 from workflow.article import format_article
 from workflow.catalog import read_catalog
 from workflow.errors import CatalogError
 from workflow.extract import segment_article
 from workflow.languages import parse_language
-from workflow.project import Project
+from workflow.project import SITE, Project
 from workflow.segment import Segment
 
 
@@ -31,7 +33,10 @@ class Rendered:
 
 
 def render(project: Project, slug: str, language: str, include_fuzzy: bool = False) -> Rendered:
-    """Write article ``slug`` in ``language`` from its catalogue."""
+    """Write article ``slug`` in ``language`` from its catalogue (``site``: the site's strings,
+    one ``English<TAB>translation`` line each)."""
+    if slug == SITE:
+        return _render_site(project, language, include_fuzzy)
     article = project.article(slug)
     target = parse_language(language)
     if target.tag == article.meta.language.tag:
@@ -41,14 +46,7 @@ def render(project: Project, slug: str, language: str, include_fuzzy: bool = Fal
         raise CatalogError(
             f"{project.relative(path)}: no catalogue (run `workflow extract {slug}` first)"
         )
-    po = read_catalog(path, project.relative(path))
-    table: dict[tuple[str | None, str], str] = {}
-    for entry in po:
-        if entry.obsolete or not entry.msgstr:
-            continue
-        if "fuzzy" in entry.flags and not include_fuzzy:
-            continue
-        table[(entry.msgctxt, entry.msgid)] = entry.msgstr
+    table = _usable(read_catalog(path, project.relative(path)), include_fuzzy)
 
     def lookup(segment: Segment) -> str | None:
         return table.get(segment.key)
@@ -67,4 +65,37 @@ def render(project: Project, slug: str, language: str, include_fuzzy: bool = Fal
             texts[segment.context or ""] = translation
     meta = article.meta.with_translations(texts, target)
     out.text = format_article(meta, body.text)
+    return out
+
+
+def _usable(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | None, str], str]:
+    """Translations to use: reviewed ones, and fuzzy ones only when asked."""
+    return {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in po
+        if not e.obsolete and e.msgstr and (include_fuzzy or "fuzzy" not in e.flags)
+    }
+
+
+def _render_site(project: Project, language: str, include_fuzzy: bool) -> Rendered:
+    target = parse_language(language)
+    if target.tag not in {lang.tag for lang in project.site_languages()}:
+        raise CatalogError(f"the site's strings are not translated into {target.tag}")
+    path = project.catalog_path(SITE, target)
+    if not path.exists():
+        raise CatalogError(f"{project.relative(path)}: no catalogue (run `workflow extract` first)")
+    po = read_catalog(path, project.relative(path))
+    table = _usable(po, include_fuzzy)
+    out = Rendered("")
+    lines = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        text = table.get((entry.msgctxt, entry.msgid))
+        if text is None:
+            out.untranslated += 1
+        else:
+            out.translated += 1
+        lines.append(f"{entry.msgid}\t{text if text is not None else entry.msgid}\n")
+    out.text = "".join(lines)
     return out

@@ -12,8 +12,14 @@ import polib
 
 from workflow.catalog import SOURCE_HASH, Stats, read_catalog, stats
 from workflow.extract import source_hash
+from workflow.languages import Language
 from workflow.project import SITE, Project
-from workflow.release import CHANGES_REQUESTED, release_stage, site_release_stage
+from workflow.release import (
+    CHANGES_REQUESTED,
+    can_reject,
+    release_stage,
+    site_release_stage,
+)
 
 STAGES = (
     "source",
@@ -35,6 +41,30 @@ class StatusRow:
     language: str
     stage: str
     stats: Stats
+    #: What an editor can do with it now and succeed: "approve", "reject" (see allowed_actions).
+    actions: tuple[str, ...] = ()
+
+
+#: Stages from which a complete, reviewed translation can be approved.
+_APPROVABLE = ("reviewed", "edited since approval", "update in review", "changes requested")
+
+
+def allowed_actions(stage: str, counts: Stats, released: bool) -> tuple[str, ...]:
+    """The editor's actions that can succeed on a row, for the CLI, the app and scripts.
+
+    Approve: a complete translation (nothing untranslated or fuzzy) that differs
+    from its release.  Reject: see :func:`workflow.release.can_reject`.  A
+    quality error can still refuse an approval, with its reasons.
+    """
+    if stage in ("source", "draft", "not extracted", "source changed"):
+        return ("reject",) if released and stage == "source changed" else ()
+    complete = counts.total > 0 and counts.untranslated == 0 and counts.fuzzy == 0
+    actions = []
+    if complete and stage in _APPROVABLE:
+        actions.append("approve")
+    if can_reject(released, counts):
+        actions.append("reject")
+    return tuple(actions)
 
 
 def stage_of(counts: Stats) -> str:
@@ -74,10 +104,12 @@ def status(project: Project, slugs: list[str]) -> list[StatusRow]:
                 continue
             po = read_catalog(path, project.relative(path))
             counts = stats(po)
-            stage = _stage(release_stage(project, article, language, po), counts, po)
+            released = release_stage(project, article, language, po)
+            stage = _stage(released, counts, po)
             if po.metadata.get(SOURCE_HASH) != digest:
                 stage = "source changed"
-            rows.append(StatusRow(slug, language.tag, stage, counts))
+            actions = allowed_actions(stage, counts, released is not None)
+            rows.append(StatusRow(slug, language.tag, stage, counts, actions))
     if not slugs or SITE in slugs:
         rows.extend(site_status(project))
     return rows
@@ -85,16 +117,27 @@ def status(project: Project, slugs: list[str]) -> list[StatusRow]:
 
 def site_status(project: Project) -> list[StatusRow]:
     """A row per language for the site's own interface strings (``site.po``)."""
-    from workflow.review import site_languages
-
     rows = []
-    for language in site_languages(project):
+    for language in project.site_languages():
         path = project.catalog_path(SITE, language)
         if not path.exists():
             rows.append(StatusRow(SITE, language.tag, "not extracted", Stats()))
             continue
         po = read_catalog(path, project.relative(path))
         counts = stats(po)
-        stage = _stage(site_release_stage(project, language, po), counts, po)
-        rows.append(StatusRow(SITE, language.tag, stage, counts))
+        released = site_release_stage(project, language, po)
+        stage = _stage(released, counts, po)
+        actions = allowed_actions(stage, counts, released is not None)
+        rows.append(StatusRow(SITE, language.tag, stage, counts, actions))
     return rows
+
+
+def untranslated_interfaces(project: Project) -> list[Language]:
+    """Languages whose readers would see English chrome: some interface string of the site
+    has neither a translation shipped with workflow nor one the project approved."""
+    from workflow.publish.strings import load_site_catalogs, missing_strings
+
+    catalogs = load_site_catalogs(project)
+    return [
+        language for language in project.site_languages() if missing_strings(catalogs[language.tag])
+    ]

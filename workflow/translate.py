@@ -53,7 +53,7 @@ from workflow.glossary import Glossary, Protected, load_glossary
 from workflow.languages import Language
 from workflow.memory import TranslationMemory
 from workflow.mtcache import EngineCache
-from workflow.project import Project
+from workflow.project import SITE, Project
 from workflow.segment import placeholders_match
 
 Key = tuple[str | None, str]
@@ -198,37 +198,38 @@ class Translation:
 
     def _collect(self) -> None:
         config = self.project.config
-        for slug in self.project.select(self.slugs):
-            article = self.project.article(slug)
-            if article.meta.status == "draft":
+        units = [
+            unit
+            for unit in self.project.catalogues(self.slugs, self.languages)
+            if self.slugs or unit.slug != SITE  # the site's strings only when named
+        ]
+        for unit in units:
+            slug, source, target, path = unit.slug, unit.source, unit.target, unit.path
+            if slug != SITE and slug not in self._articles:
+                self._articles[slug] = self.project.article(slug)
+            if not path.exists():
+                self.report.problems.append(
+                    f"{self.project.relative(path)}: no catalogue "
+                    f"(run `workflow extract {slug}` first)"
+                )
                 continue
-            self._articles[slug] = article
-            source = article.meta.language
-            for target in self.project.targets(article, self.languages):
-                path = self.project.catalog_path(slug, target)
-                if not path.exists():
-                    self.report.problems.append(
-                        f"{self.project.relative(path)}: no catalogue "
-                        f"(run `workflow extract {slug}` first)"
-                    )
-                    continue
-                engine = self.engine_override or config.engine_for(source.tag, target.tag)
-                for entry in self._catalogs.read(path):
-                    job = Job(slug, source, target, engine, (entry.msgctxt, entry.msgid))
-                    if needs_machine(entry):
-                        self.jobs.append(job)
-                        continue
-                    draft = open_machine_draft(entry)
-                    if draft is None:
-                        continue
-                    if self.redo:
-                        job.replaces, job.fresh = entry.msgstr, True
-                    elif draft.glossary != self._fingerprint(job):
-                        job.replaces = entry.msgstr
-                    else:
-                        continue
+            engine = self.engine_override or config.engine_for(source.tag, target.tag)
+            for entry in self._catalogs.read(path):
+                job = Job(slug, source, target, engine, (entry.msgctxt, entry.msgid))
+                if needs_machine(entry):
                     self.jobs.append(job)
-                    self.report.reopened += 1
+                    continue
+                draft = open_machine_draft(entry)
+                if draft is None:
+                    continue
+                if self.redo:
+                    job.replaces, job.fresh = entry.msgstr, True
+                elif draft.glossary != self._fingerprint(job):
+                    job.replaces = entry.msgstr
+                else:
+                    continue
+                self.jobs.append(job)
+                self.report.reopened += 1
 
     def _fingerprint(self, job: Job) -> str | None:
         """The glossary hits of a job's segment, as :func:`fingerprint` (engine-independent)."""
@@ -328,14 +329,19 @@ class Translation:
     def _article_unit(
         self, slug: str, keys: list[str], waiting: dict[str, list[Job]], engine: Engine
     ) -> Unit:
-        meta = self._articles[slug].meta
+        article = self._articles.get(slug)  # none for the site's strings
+        title, summary = (
+            (article.meta.title, article.meta.summary or "")
+            if article
+            else ("A news site's interface", "")
+        )
         target = waiting[keys[0]][0].target
         terms: dict[str, str] = {}
         for key in keys:
             terms.update(waiting[key][0].rules)
         context = ArticleContext(
-            title=meta.title,
-            summary=meta.summary or "",
+            title=title,
+            summary=summary,
             terms=terms,
             style=self._style_guide(engine, target),
         )

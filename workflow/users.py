@@ -14,7 +14,7 @@ import functools
 import json
 import re
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -33,6 +33,8 @@ class User:
     role: str
     languages: tuple[str, ...] = ()
     password_hash: str = ""
+    #: How the site names this person ("Ana Ruiz"); the login name when empty.
+    display_name: str = ""
 
     def can_edit(self, language: str) -> bool:
         """Editors and admins edit every language; translators their own."""
@@ -47,10 +49,18 @@ class User:
 def _read_users(path: str, mtime_ns: int, size: int) -> dict[str, User]:
     """The users file, parsed once per version of it (every request asks)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {
-        name: User(name, d["role"], tuple(d["languages"]), d["password_hash"])
-        for name, d in data.items()
-    }
+    return {name: _user(name, d) for name, d in data.items()}
+
+
+def _user(name: str, d: dict[str, object]) -> User:
+    """One entry of users.json; fields added later (display_name) may be absent."""
+    return User(
+        name,
+        str(d["role"]),
+        tuple(d["languages"]),  # type: ignore[arg-type]
+        str(d["password_hash"]),
+        str(d.get("display_name", "")),
+    )
 
 
 class UserStore:
@@ -63,10 +73,7 @@ class UserStore:
         if not self.path.exists():
             return {}
         data = json.loads(self.path.read_text(encoding="utf-8"))
-        return {
-            name: User(name, d["role"], tuple(d["languages"]), d["password_hash"])
-            for name, d in data.items()
-        }
+        return {name: _user(name, d) for name, d in data.items()}
 
     def get(self, name: str) -> User | None:
         return self._load().get(name)
@@ -75,7 +82,12 @@ class UserStore:
         return sorted(self._load().values(), key=lambda u: u.name)
 
     def add(
-        self, name: str, role: str, languages: tuple[str, ...] = (), password: str | None = None
+        self,
+        name: str,
+        role: str,
+        languages: tuple[str, ...] = (),
+        password: str | None = None,
+        display_name: str = "",
     ) -> tuple[User, str]:
         """Add or replace a person; returns them and their (possibly generated) password."""
         if not _NAME.match(name):
@@ -88,10 +100,14 @@ class UserStore:
         password = password or secrets.token_urlsafe(12)
         if len(password) < 8:
             raise WorkflowError("passwords need at least 8 characters")
-        user = User(name, role, tags, generate_password_hash(password))
+        user = User(
+            name, role, tags, generate_password_hash(password), " ".join(display_name.split())
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with file_lock(self.path):
             users = dict(self._load())
+            if not user.display_name and name in users:  # keep the name they had
+                user = replace(user, display_name=users[name].display_name)
             users[name] = user
             data = {
                 n: {k: v for k, v in asdict(u).items() if k != "name"} for n, u in users.items()

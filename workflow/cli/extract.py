@@ -77,11 +77,13 @@ def render(
 ) -> None:
     """Write an article in another language from its catalogue.
 
-    Untranslated segments stay in the source language and are counted.
+    Untranslated segments stay in the source language and are counted.  SLUG
+    `site` lists the site's strings, one "English<TAB>translation" line each.
 
     \b
     Example:
       workflow render harbour-rebuilt --lang es --include-fuzzy -o /tmp/harbour.es.md
+      workflow render site --lang ca
     """
     from workflow.fsutil import write_if_changed
     from workflow.render import render as run

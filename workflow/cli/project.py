@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from workflow.cli.common import err, load_project, out, split_languages
+from workflow.cli.common import (
+    err,
+    format_option,
+    interface_missing_message,
+    load_project,
+    out,
+    print_json,
+    print_table,
+    split_languages,
+)
 
 
 @click.command()
@@ -71,53 +79,95 @@ def new(
 
 @click.command()
 @click.argument("slugs", nargs=-1)
+@format_option
 @click.pass_context
-def status(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+def status(ctx: click.Context, slugs: tuple[str, ...], fmt: str) -> None:
     """Show every article × language with its segment counts and stage.
+
+    Name `site` for the site's own interface strings.
 
     \b
     Example:
       workflow status
-      workflow status harbour-rebuilt
+      workflow status harbour-rebuilt site
+      workflow status --format json | jq '.rows[] | select(.stage == "reviewed")'
     """
     from workflow.status import status as run
+    from workflow.status import untranslated_interfaces
 
-    rows = run(load_project(ctx), list(slugs))
-    table = Table()
-    table.add_column("article", no_wrap=True)
-    for name in ("lang", "stage", "total", "reviewed", "fuzzy", "todo"):
-        table.add_column(
-            name, no_wrap=True, justify="left" if name in ("lang", "stage") else "right"
+    project = load_project(ctx)
+    rows = run(project, list(slugs))
+    missing = untranslated_interfaces(project)
+    if fmt == "json":
+        print_json(
+            {
+                "rows": [
+                    {
+                        "article": row.slug,
+                        "language": row.language,
+                        "stage": row.stage,
+                        "total": row.stats.total,
+                        "reviewed": row.stats.translated,
+                        "fuzzy": row.stats.fuzzy,
+                        "todo": row.stats.untranslated,
+                        "actions": list(row.actions),
+                    }
+                    for row in rows
+                ],
+                "interface_missing": [language.tag for language in missing],
+            }
         )
+        return
+    table = []
     for row in rows:
         s = row.stats
         numbers = [str(s.total), str(s.translated), str(s.fuzzy), str(s.untranslated)]
         if row.stage in ("source", "draft", "not extracted"):
             numbers = ["", "", "", ""]
-        table.add_row(row.slug, row.language, row.stage, *numbers)
-    out.print(table)
+        table.append([row.slug, row.language, row.stage, *numbers])
+    print_table(
+        ("article", "lang", "stage", "total", "reviewed", "fuzzy", "todo"),
+        table,
+        right=("total", "reviewed", "fuzzy", "todo"),
+    )
+    for language in missing:
+        err.print(interface_missing_message(language.tag), markup=False)
 
 
 @click.command(name="log")
 @click.argument("slug", required=False)
 @click.option("--limit", default=50, show_default=True, help="Show the last N events.")
+@format_option
 @click.pass_context
-def log_command(ctx: click.Context, slug: str | None, limit: int) -> None:
+def log_command(ctx: click.Context, slug: str | None, limit: int, fmt: str) -> None:
     """Show the audit log: who did what, when.
 
     \b
     Example:
       workflow log
       workflow log harbour-rebuilt --limit 10
+      workflow log --format json > events.json
     """
+    from dataclasses import asdict
+
     from workflow.audit import read_log
 
     events = list(read_log(load_project(ctx).root, slug))[-limit:]
-    table = Table("time", "who", "event", "article", "lang", "detail")
-    for event in events:
-        detail = ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
-        table.add_row(event.time, event.who, event.event, event.slug, event.language, detail)
+    if fmt == "json":
+        print_json([asdict(event) for event in events])
+        return
+    rows = [
+        [
+            event.time,
+            event.who,
+            event.event,
+            event.slug,
+            event.language,
+            ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items())),
+        ]
+        for event in events
+    ]
     if events:
-        out.print(table)
+        print_table(("time", "who", "event", "article", "lang", "detail"), rows)
     else:
         err.print("no events yet")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli.common import load_project
+from workflow.cli.common import interface_missing_message, load_project
 
 
 @click.command()
@@ -21,7 +21,8 @@ def publish(ctx: click.Context, out_dir: str) -> None:
     """Build the static multilingual site from sources and approved releases.
 
     Only approved translations (the .mo releases) are published; files whose
-    content did not change are not rewritten.
+    content did not change are not rewritten.  A missing image fails the build,
+    naming the article and the file.
 
     \b
     Example:
@@ -39,3 +40,5 @@ def publish(ctx: click.Context, out_dir: str) -> None:
         f"{result.unchanged} unchanged, {len(result.removed)} removed"
     )
     click.echo(f"open {target / 'index.html'}")
+    for tag in result.interface_missing:
+        click.echo(interface_missing_message(tag), err=True)

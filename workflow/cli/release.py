@@ -11,14 +11,19 @@ from workflow.cli.common import by_or_current, load_project, out
 @click.command()
 @click.argument("slug")
 @click.option("--lang", "language", required=True, help="Language version to approve.")
-@click.option("--by", help="The approving editor (default: WORKFLOW_USER or your login).")
+@click.option(
+    "--by",
+    help="The approving editor: an editor of the review app or of people.toml "
+    "(default: WORKFLOW_USER or your login).",
+)
 @click.option("--note", default="", help="A note kept in the release.")
 @click.pass_context
 def approve(ctx: click.Context, slug: str, language: str, by: str | None, note: str) -> None:
     """Approve a language version: compile its catalogue into the release (.mo).
 
     Refused, with every reason, while a segment is untranslated or fuzzy or has
-    a quality error.  Approving the same content again changes nothing.
+    a quality error.  Approving the same content again changes nothing.  SLUG
+    `site` approves the site's interface strings.
 
     \b
     Example:
@@ -38,11 +43,15 @@ def approve(ctx: click.Context, slug: str, language: str, by: str | None, note: 
 @click.command()
 @click.argument("slug")
 @click.option("--lang", "language", required=True, help="Language version to send back.")
-@click.option("--by", help="The editor (default: WORKFLOW_USER or your login).")
+@click.option("--by", help="The editor, a known one (default: WORKFLOW_USER or your login).")
 @click.option("--note", required=True, help="What the translators should change.")
 @click.pass_context
 def reject(ctx: click.Context, slug: str, language: str, by: str | None, note: str) -> None:
     """Send a language version back to review, with a note for the translators.
+
+    An approved version is withdrawn: its release (.mo) is removed, and the
+    next publish replaces its page with a notice sending readers to the
+    original, until it is approved again.
 
     \b
     Example:
@@ -50,5 +59,12 @@ def reject(ctx: click.Context, slug: str, language: str, by: str | None, note: s
     """
     from workflow.release import reject as run
 
-    run(load_project(ctx), slug, language, by_or_current(by), note)
+    withdrawn = run(load_project(ctx), slug, language, by_or_current(by), note)
     out.print(escape(f"sent {slug} [{language}] back to review"))
+    if withdrawn:
+        out.print(
+            escape(
+                f"withdrew the approved release of {slug} [{language}]: the next publish "
+                "replaces its page with a notice pointing to the original"
+            )
+        )

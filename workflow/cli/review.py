@@ -7,26 +7,37 @@ import datetime as dt
 import click
 from rich.markup import escape
 
-from workflow.cli.common import by_or_current, load_project, out, split_languages
+from workflow.cli.common import (
+    by_or_current,
+    format_option,
+    load_project,
+    out,
+    print_json,
+    split_languages,
+)
 
 
 @click.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "languages", help="Only these languages, comma-separated.")
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Show warnings.")
+@format_option
 @click.pass_context
 def check(
-    ctx: click.Context, slugs: tuple[str, ...], languages: str | None, warnings: bool
+    ctx: click.Context, slugs: tuple[str, ...], languages: str | None, warnings: bool, fmt: str
 ) -> None:
     """Run the quality checks on translated segments.
 
-    Errors block approval; warnings do not.  Exits with status 1 if there is
-    any error.
+    Errors block approval; warnings do not (unless `[approval] warnings =
+    "block"`).  Exits with status 1 if there is any error.  SLUG `site` checks
+    the site's interface strings; no SLUG checks every article and the site.
 
     \b
     Example:
       workflow check harbour-rebuilt --lang es
+      workflow check site --lang ca
       workflow check --no-warnings          # only what blocks approval
+      workflow check --format json | jq '.findings | length'
     """
     from workflow.catalog import SOURCE_LANGUAGE, read_catalog
     from workflow.errors import WorkflowError
@@ -35,31 +46,39 @@ def check(
 
     project = load_project(ctx)
     glossary = load_glossary(project.inside(project.config.glossary_path))
-    errors = warns = 0
-    for slug in project.select(list(slugs)):
-        article = project.article(slug)
-        for language in project.targets(article, split_languages(languages)):
-            path = project.catalog_path(slug, language)
-            if not path.exists():
-                continue
-            po = read_catalog(path, project.relative(path))
-            source = po.metadata.get(SOURCE_LANGUAGE, article.meta.language.tag)
-            for report in check_catalog(po, source, language.tag, glossary):
-                for finding in report.findings:
-                    if finding.severity == ERROR:
-                        errors += 1
-                    else:
-                        warns += 1
-                        if not warnings:
-                            continue
-                    colour = "red" if finding.severity == ERROR else "yellow"
-                    out.print(
-                        escape(f"{slug} [{language.tag}] line {report.line}: ")
-                        + f"[{colour}]{finding.severity}[/] "
-                        + escape(f"{finding.check}: {finding.message}"),
-                        highlight=False,
-                    )
-    out.print(f"{errors} error(s), {warns} warning(s)")
+    findings: list[dict[str, str]] = []
+    for unit in project.catalogues(list(slugs), split_languages(languages)):
+        if not unit.path.exists():
+            continue
+        po = read_catalog(unit.path, project.relative(unit.path))
+        source = po.metadata.get(SOURCE_LANGUAGE, unit.source.tag)
+        for report in check_catalog(po, source, unit.target.tag, glossary):
+            findings.extend(
+                {
+                    "article": unit.slug,
+                    "language": unit.target.tag,
+                    "line": str(report.line),
+                    "severity": finding.severity,
+                    "check": finding.check,
+                    "message": finding.message,
+                }
+                for finding in report.findings
+            )
+    errors = sum(1 for f in findings if f["severity"] == ERROR)
+    warns = len(findings) - errors
+    shown = [f for f in findings if warnings or f["severity"] == ERROR]
+    if fmt == "json":
+        print_json({"findings": shown, "errors": errors, "warnings": warns})
+    else:
+        for f in shown:
+            colour = "red" if f["severity"] == ERROR else "yellow"
+            out.print(
+                escape(f"{f['article']} [{f['language']}] line {f['line']}: ")
+                + f"[{colour}]{f['severity']}[/] "
+                + escape(f"{f['check']}: {f['message']}"),
+                highlight=False,
+            )
+        out.print(f"{errors} error(s), {warns} warning(s)")
     if errors:
         raise WorkflowError(f"{errors} quality error(s) block approval")
 
@@ -137,25 +156,32 @@ def user() -> None:
     envvar="WORKFLOW_PASSWORD",
     help="Password (default: a generated one, printed once).",
 )
+@click.option("--display-name", default="", help='How the site names them ("Ana Ruiz").')
 @click.pass_context
 def user_add(
-    ctx: click.Context, name: str, role: str, languages: str | None, password: str | None
+    ctx: click.Context,
+    name: str,
+    role: str,
+    languages: str | None,
+    password: str | None,
+    display_name: str,
 ) -> None:
     """Add a person (or replace their role, languages and password).
 
     \b
     Example:
-      workflow user add ana --role translator --lang es,ca
+      workflow user add ana --role translator --lang es,ca --display-name "Ana Ruiz"
       workflow user add marta --role editor
     """
     from workflow.users import UserStore
 
     project = load_project(ctx)
     person, secret = UserStore(project.root / "instance").add(
-        name, role, split_languages(languages), password
+        name, role, split_languages(languages), password, display_name
     )
     langs = f" for {', '.join(person.languages)}" if person.languages else ""
-    out.print(f"{person.name}: {person.role}{langs}")
+    shown = f" ({person.display_name})" if person.display_name else ""
+    out.print(escape(f"{person.name}{shown}: {person.role}{langs}"))
     if password is None:
         out.print(f"password: {secret}  (shown once; stored only as a hash)")
 

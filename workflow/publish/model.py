@@ -2,18 +2,32 @@
 
 A source-language article is always published (unless it is a draft); a
 translation only with an approved release (its ``.mo``), never from the
-working ``.po``."""
+working ``.po``.  A version whose release was withdrawn (rejected after
+approval) is listed in :attr:`Site.withdrawn`, so its old address can send
+readers to the original.
+
+A translation is *outdated* only when the source's text changed after the
+approved revision — the sentences and translated fields, not a tag or the
+``updated:`` date — and the notice is dated by that change
+(:func:`source_changed_on`: git when the file is committed, else the audit
+log's extract, else the file's time)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from babel.core import get_global
 
 from workflow.article import Article, FrontMatter
+from workflow.audit import read_log
+from workflow.extract import segment_article
 from workflow.languages import Language
+from workflow.people import People
 from workflow.project import Project
-from workflow.release import read_release, release_path, source_revision
+from workflow.release import WITHDRAWN, Release, read_release, release_path, source_revision
 
 
 @dataclass
@@ -31,11 +45,18 @@ class Version:
     engines: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
     outdated: bool = False
+    #: When the source changed after the approved revision (only for outdated versions).
+    changed_on: dt.date | None = None
     url: str = ""
 
     @property
     def path(self) -> str:
         return f"{self.language.tag}/{self.slug}/index.html"
+
+    @property
+    def released(self) -> dt.datetime | None:
+        """When this translation was approved (None for a source)."""
+        return dt.datetime.fromisoformat(self.approved_at) if self.approved_at else None
 
 
 @dataclass
@@ -43,8 +64,11 @@ class Site:
     name: str
     base_url: str
     languages: list[Language]
+    people: People
     articles: dict[str, list[Version]] = field(default_factory=dict)
     sources: dict[str, Article] = field(default_factory=dict)
+    #: slug → languages whose release was withdrawn (rejected after approval).
+    withdrawn: dict[str, list[Language]] = field(default_factory=dict)
 
     def by_language(self, language: Language) -> list[Version]:
         found = [
@@ -54,6 +78,11 @@ class Site:
             if v.language.tag == language.tag
         ]
         return sorted(found, key=lambda v: (v.meta.published, v.slug), reverse=True)
+
+    def published_languages(self) -> list[Language]:
+        """Languages with at least one published version, in the config's order."""
+        tags = {v.language.tag for versions in self.articles.values() for v in versions}
+        return [lang for lang in self.languages if lang.tag in tags]
 
 
 def og_locale(language: Language) -> str:
@@ -72,35 +101,115 @@ def og_locale(language: Language) -> str:
 def collect(project: Project) -> Site:
     """Every version that is published: sources, and translations with a release."""
     config = project.config
-    site = Site(config.site_name, config.base_url, list(config.languages))
+    site = Site(config.site_name, config.base_url, list(config.languages), People(project.root))
+    changes = _ChangeDates(project)
     for slug in project.slugs():
         article = project.article(slug)
         if article.meta.status == "draft":
             continue
         site.sources[slug] = article
-        source = article.meta.language
-        versions = [Version(slug, source, article.meta, article.body, True, source)]
+        versions = [
+            Version(
+                slug, article.meta.language, article.meta, article.body, True, article.meta.language
+            )
+        ]
         for target in project.targets(article):
             release = read_release(release_path(project, slug, target))
             if release is None:
+                if _withdrawn(project.catalog_path(slug, target)):
+                    site.withdrawn.setdefault(slug, []).append(target)
                 continue
-            texts = {ctx: text for (ctx, _msgid), text in release.messages.items() if ctx}
-            versions.append(
-                Version(
-                    slug,
-                    target,
-                    article.meta.with_translations(texts, target),
-                    release.body,
-                    False,
-                    source,
-                    release.approved_by,
-                    release.approved_at,
-                    release.engines,
-                    release.reviewers,
-                    release.source_revision != source_revision(article),
-                )
-            )
+            versions.append(_translation(article, target, release, changes))
         for version in versions:
             version.url = f"{site.base_url}{version.language.tag}/{slug}/"
         site.articles[slug] = versions
     return site
+
+
+def _translation(
+    article: Article, target: Language, release: Release, changes: _ChangeDates
+) -> Version:
+    texts = {ctx: text for (ctx, _msgid), text in release.messages.items() if ctx}
+    outdated = release.source_revision != source_revision(article) and _text_changed(
+        article, release
+    )
+    return Version(
+        article.slug,
+        target,
+        article.meta.with_translations(texts, target),
+        release.body,
+        False,
+        article.meta.language,
+        release.approved_by,
+        release.approved_at,
+        release.engines,
+        release.reviewers,
+        outdated,
+        changes.since(article, release.approved_at) if outdated else None,
+    )
+
+
+def _text_changed(article: Article, release: Release) -> bool:
+    """Whether the sentences or translated fields differ from those the release translated."""
+    front, document = segment_article(article)
+    now = {s.key for s in front} | {s.key for unit in document.units for s in unit.segments()}
+    return now != set(release.messages)
+
+
+def _withdrawn(po: Path) -> bool:
+    """Whether the catalogue's header says its release was withdrawn (read the head only)."""
+    if not po.exists():
+        return False
+    with po.open("rb") as handle:
+        head = handle.read(4096)
+    return f"{WITHDRAWN}:".encode() in head
+
+
+class _ChangeDates:
+    """When an article's source changed after an approval: git, else the audit log, else
+    the file's modification time."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._extracts: dict[str, list[str]] | None = None
+
+    def since(self, article: Article, approved_at: str) -> dt.date:
+        path = self.project.article_path(article.slug)
+        committed = self._git_date(path)
+        if committed is not None and committed.isoformat() >= approved_at[:10]:
+            return committed
+        if self._extracts is None:
+            self._extracts = {}
+            for event in read_log(self.project.root):
+                if event.event == "extract":
+                    self._extracts.setdefault(event.slug, []).append(event.time)
+        after = [t for t in self._extracts.get(article.slug, []) if t > approved_at]
+        if after:
+            return dt.datetime.fromisoformat(after[-1]).date()
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+
+    def _git_date(self, path: Path) -> dt.date | None:
+        """The date of the last commit of ``path``, if it is committed with no local change."""
+        rel = self.project.relative(path)
+        try:
+            dirty = subprocess.run(
+                ["git", "status", "--porcelain", "--", rel],
+                cwd=self.project.root,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout
+            if dirty.strip():
+                return None
+            day = subprocess.run(
+                ["git", "log", "-1", "--format=%cs", "--", rel],
+                cwd=self.project.root,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None  # no git, or not a repository
+        return dt.date.fromisoformat(day) if day else None

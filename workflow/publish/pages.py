@@ -5,18 +5,17 @@ every other version of itself (hreflang, switcher, JSON-LD)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
-from babel.core import Locale
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from workflow.languages import Language
+from workflow.publish.labels import engine_names, label, local_date, outdated_notice, short_label
 from workflow.publish.markdown import MarkdownCache
+from workflow.publish.media import Media
 from workflow.publish.model import Site, Version, og_locale
 from workflow.publish.strings import site_translations
 
@@ -34,10 +33,6 @@ def environment() -> Environment:
     return env
 
 
-def local_date(value: Any, language: Language) -> str:
-    return format_date(value, format="long", locale=language.locale)
-
-
 def alternates(site: Site, versions: list[Version]) -> list[dict[str, str]]:
     out = [{"hreflang": v.language.tag, "url": v.url} for v in versions]
     original = next(v for v in versions if v.is_source)
@@ -45,40 +40,9 @@ def alternates(site: Site, versions: list[Version]) -> list[dict[str, str]]:
     return out
 
 
-def label(version: Version, env: Environment, short: bool = False) -> str:
-    """The honest, localised account of how a translation was made."""
-    if version.is_source:
-        return ""
-    t = site_translations(env, version.language)
-    page = version.language.locale
-    source_name = (
-        Locale.parse(version.source.locale.language).get_display_name(page) or version.source.tag
-    )
-    if short:
-        return t.gettext("Translated from %(language)s") % {"language": source_name}
-    when = version.approved_at[:10]
-    date = local_date(dt.date.fromisoformat(when), version.language) if when else ""
-    values = {
-        "language": source_name,
-        "engine": ", ".join(e.capitalize() for e in version.engines),
-        "reviewers": ", ".join(version.reviewers) or version.approved_by,
-        "editor": version.approved_by,
-        "date": date,
-    }
-    if version.engines:
-        text = t.gettext(
-            "Translated from %(language)s by machine (%(engine)s), reviewed by %(reviewers)s "
-            "and approved by %(editor)s on %(date)s."
-        )
-    else:
-        text = t.gettext(
-            "Translated from %(language)s by %(reviewers)s and approved by %(editor)s on %(date)s."
-        )
-    return text % values
-
-
 def _json_ld(site: Site, version: Version, versions: list[Version]) -> Markup:
     meta = version.meta
+    origin = site.sources[version.slug].meta
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -88,22 +52,37 @@ def _json_ld(site: Site, version: Version, versions: list[Version]) -> Markup:
         "inLanguage": version.language.tag,
         "datePublished": meta.published.isoformat(),
         "dateModified": (meta.updated or meta.published).isoformat(),
-        "author": [{"@type": "Person", "name": name} for name in meta.authors],
+        "author": [{"@type": "Person", "name": site.people.display(n)} for n in meta.authors],
         "publisher": {"@type": "Organization", "name": site.name},
     }
     if version.is_source:
         others = [v for v in versions if not v.is_source]
         if others:
             data["workTranslation"] = [{"@id": v.url, "inLanguage": v.language.tag} for v in others]
+        if origin.translated_from is not None:
+            data["translationOfWork"] = {
+                "@type": "CreativeWork",
+                "inLanguage": origin.translated_from.tag,
+            }
+            if origin.translators:
+                data["translator"] = [
+                    {"@type": "Person", "name": site.people.display(n)} for n in origin.translators
+                ]
     else:
         original = next(v for v in versions if v.is_source)
         data["translationOfWork"] = {"@id": original.url, "inLanguage": original.language.tag}
         translators: list[dict[str, str]] = [
-            {"@type": "Person", "name": n} for n in version.reviewers
+            {"@type": "Person", "name": site.people.display(n)} for n in version.reviewers
         ]
-        translators += [{"@type": "SoftwareApplication", "name": e} for e in version.engines]
+        translators += [
+            {"@type": "SoftwareApplication", "name": name} for name in engine_names(version)
+        ]
         if translators:
             data["translator"] = translators
+        if version.approved_by:
+            data["editor"] = {"@type": "Person", "name": site.people.display(version.approved_by)}
+        if version.released:
+            data["dateModified"] = version.released.isoformat()
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
@@ -121,25 +100,21 @@ def _switcher(versions: list[Version], current: Language) -> list[dict[str, Any]
 
 
 def render_articles(
-    site: Site, env: Environment, files: dict[str, str], media: Path, md: MarkdownCache
-) -> None:
+    site: Site, env: Environment, files: dict[str, str], media: Media, md: MarkdownCache
+) -> dict[str, str]:
+    """Every version's page; returns each one's body HTML with absolute image addresses
+    (for the feeds), by page path."""
     template = env.get_template("article.html")
+    bodies: dict[str, str] = {}
     for slug, versions in site.articles.items():
         original = next(v for v in versions if v.is_source)
+        where = f"articles/{slug}.md"
         for version in versions:
             t = site_translations(env, version.language)
-            outdated = ""
-            if version.outdated:
-                updated = site.sources[slug].meta.updated or site.sources[slug].meta.published
-                outdated = t.gettext(
-                    "The original was updated on %(date)s; "
-                    "this translation follows the earlier version."
-                ) % {"date": local_date(updated, version.language)}
-            image = (
-                version.meta.image
-                if version.meta.image and (media / version.meta.image.src).is_file()
-                else None
-            )
+            html = md.render(version.markdown)
+            bodies[version.path] = media.body(where, html, site.base_url)
+            image = version.meta.image
+            size = media.lead(where, image.src) if image else None
             page = {
                 "language": version.language,
                 "url": version.url,
@@ -154,21 +129,45 @@ def render_articles(
                 "updated": local_date(version.meta.updated, version.language)
                 if version.meta.updated
                 else "",
-                "label": label(version, env),
-                "outdated": outdated,
+                "label": label(version, site, t),
+                "outdated": outdated_notice(version, t),
                 "original_url": original.url,
                 "original_lang": original.language.tag,
-                "image": image,
-                "body": Markup(md.render(version.markdown)),
+                "image": image if image and media.exists(image.src) else None,
+                "image_size": size,
+                "body": Markup(media.body(where, html, "../../")),
                 "rel": "../../",
                 "original_href": f"../../{original.language.tag}/{slug}/",
             }
             files[version.path] = template.render(site=site, page=page)
+    return bodies
+
+
+def render_withdrawn(site: Site, env: Environment, files: dict[str, str]) -> None:
+    """A withdrawn translation's address keeps working: a notice that sends readers to the
+    original (and tells search engines, with ``noindex`` and a canonical link, to drop it)."""
+    template = env.get_template("withdrawn.html")
+    for slug, languages in site.withdrawn.items():
+        original = next(v for v in site.articles[slug] if v.is_source)
+        for language in languages:
+            site_translations(env, language)
+            page = {
+                "language": language,
+                "url": original.url,
+                "alternates": [],
+                "switcher": [],
+                "feed": "",
+                "rel": "../../",
+                "original_href": f"../../{original.language.tag}/{slug}/",
+                "original_lang": original.language.tag,
+                "title": original.meta.title,
+            }
+            files[f"{language.tag}/{slug}/index.html"] = template.render(site=site, page=page)
 
 
 def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
     template = env.get_template("index.html")
-    published = [lang for lang in site.languages if site.by_language(lang)]
+    published = site.published_languages()
     for language in published:
         listed = site.by_language(language)
         items = [
@@ -177,11 +176,11 @@ def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
                 "href": f"{v.slug}/",
                 "meta": v.meta,
                 "published": local_date(v.meta.published, language),
-                "label_short": label(v, env, short=True),
+                "label_short": short_label(v, site, site_translations(env, v.language)),
             }
             for v in listed
         ]
-        site_translations(env, language)  # after _label, which installs each version's language
+        site_translations(env, language)  # after short_label, which installs each version's
         url = f"{site.base_url}{language.tag}/"
         page = {
             "language": language,
@@ -207,7 +206,7 @@ def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
 
 
 def render_root(site: Site, env: Environment, files: dict[str, str]) -> None:
-    published = [lang for lang in site.languages if site.by_language(lang)]
+    published = site.published_languages()
     default = site.languages[0]
     choices = []
     for lang in published:

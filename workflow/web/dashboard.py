@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from workflow.errors import WorkflowError
 from workflow.release import ApprovalRefused, approve, reject
 from workflow.status import status
 from workflow.web.auth import login_required
@@ -69,6 +70,10 @@ def reject_view(slug: str, language: str) -> Any:
     if not note:
         flash("Say what should change: a rejection needs a note.")
         return redirect(url_for("dashboard.index")), 303
-    reject(current_app.config["PROJECT"], slug, language, g.user.name, note)
+    try:
+        reject(current_app.config["PROJECT"], slug, language, g.user.name, note)
+    except WorkflowError as exc:
+        flash(f"{slug} [{language}] not sent back: {exc.message}")
+        return redirect(url_for("dashboard.index")), 303
     flash(f"{slug} [{language}] sent back to review.")
     return redirect(url_for("dashboard.index")), 303
