@@ -543,3 +543,33 @@ def test_a_withdrawn_translation_becomes_a_notice_pointing_to_the_original(
     build(project, site)
     assert "es" in page(site, f"en/{SLUG}").alternates()
     assert "outdated" not in page(site, f"es/{SLUG}").classes
+
+
+def test_shipped_site_strings_are_current_complete_and_keep_their_placeholders() -> None:
+    import re
+
+    from workflow.publish.strings import (
+        SHIPPED,
+        SHIPPED_LANGUAGES,
+        interface_strings,
+        shipped_msgids,
+    )
+
+    from .conftest import msgfmt_check
+
+    assert list(shipped_msgids()) == [s.msgid for s in interface_strings()], (
+        "site.pot is stale: run scripts/update-site-strings and translate what is new"
+    )
+    for tag in SHIPPED_LANGUAGES:
+        path = SHIPPED / tag / "LC_MESSAGES" / "site.po"
+        msgfmt_check(path)
+        po = polib.pofile(str(path))
+        assert [e.msgid for e in po if not e.obsolete] == list(shipped_msgids()), tag
+        for entry in po:
+            assert entry.msgstr and "fuzzy" not in entry.flags, (tag, entry.msgid)
+            names = sorted(re.findall(r"%\(\w+\)s", entry.msgid))
+            assert sorted(re.findall(r"%\(\w+\)s", entry.msgstr)) == names, (tag, entry.msgid)
+            assert entry.occurrences and all(
+                not line and where.startswith("workflow/publish/")
+                for where, line in entry.occurrences
+            ), "references name the file, never a line"
