@@ -32,6 +32,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import os
+
 from corpus import article, make_project
 
 from workflow.catalog import read_catalog
@@ -40,6 +42,8 @@ from workflow.project import Project
 from workflow.review import segment_id
 from workflow.translate import Translation
 from workflow.users import UserStore
+
+EXTRA = os.environ.get("SERVE_ARGS", "").split()
 
 
 def build(root: Path, segments: int) -> tuple[Project, str]:
@@ -116,6 +120,7 @@ def main() -> None:
                 "serve",
                 "--port",
                 str(port),
+                *EXTRA,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -142,6 +147,7 @@ def main() -> None:
                     "base": entry.msgstr,  # type: ignore[attr-defined]
                     "text": text,
                     "action": "confirm",
+                    "force": True,  # the QA gate runs, but "texto 3" may lack the source's numbers
                 },
                 headers={"X-CSRFToken": csrf, "Accept": "application/json"},
             )

@@ -37,8 +37,7 @@ def check_all_catalogs(root: Path) -> int:
     return sum(1 for path in paths if path.name != "site.po")
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
+def make_sample(tmp_path: Path) -> Path:
     """A copy of the repository's sample project (config and articles, no catalogues)."""
     root = tmp_path / "project"
     root.mkdir()
@@ -54,6 +53,12 @@ def sample(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample project (config and articles, no catalogues)."""
+    return make_sample(tmp_path)
+
+
+@pytest.fixture
 def project(sample: Path) -> Project:
     return Project.load(sample)
 
@@ -62,14 +67,16 @@ SLUG = "harbour-rebuilt"
 PASSWORDS = {"ana": "ana-secret-1", "bo": "bo-secret-12", "marta": "marta-secret"}
 
 
-@pytest.fixture
-def app(project: Project) -> Iterator[Flask]:
-    """The review app on the sample project: harbour-rebuilt pseudo-translated, three people."""
+@pytest.fixture(scope="session")
+def reviewable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project with harbour-rebuilt extracted and pseudo-translated, and three
+    people: made once per session (scrypt hashes and translation take seconds) and copied."""
     from workflow.extract import extract
     from workflow.translate import Translation
     from workflow.users import UserStore
-    from workflow.web import create_app
 
+    root = make_sample(tmp_path_factory.mktemp("reviewable"))
+    project = Project.load(root)
     extract(project, [SLUG])
     translation = Translation(project, [SLUG], engine="pseudo")
     translation.plan()
@@ -78,6 +85,16 @@ def app(project: Project) -> Iterator[Flask]:
     store.add("ana", "translator", ("es",), PASSWORDS["ana"])
     store.add("bo", "translator", ("ca",), PASSWORDS["bo"])
     store.add("marta", "editor", (), PASSWORDS["marta"])
+    return root
+
+
+@pytest.fixture
+def app(project: Project, reviewable: Path) -> Iterator[Flask]:
+    """The review app on the sample project: harbour-rebuilt pseudo-translated, three people."""
+    from workflow.web import create_app
+
+    shutil.rmtree(project.root)
+    shutil.copytree(reviewable, project.root)
     app = create_app({"TESTING": True}, project.root)
     yield app
 

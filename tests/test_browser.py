@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import polib
 import pytest
 from flask import Flask
 
 from workflow.catalog import read_catalog
 from workflow.languages import parse_language
 from workflow.project import Project
+from workflow.review import segment_id
 
 from .conftest import PASSWORDS, SLUG
 from .live_server import live_server
 
+ES = parse_language("es")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 FLAGS = [
@@ -43,48 +47,200 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
-def test_review_with_keyboard_and_see_it_saved(app: Flask, browser, project: Project) -> None:  # type: ignore[no-untyped-def]
+FUND = (
+    "The regional government covered about half, the town council borrowed a quarter, "
+    "and the rest came from a <g1>European structural fund</g1>."
+)
+STORM = (
+    "When the storm of October 2019 broke the old breakwater, most people in town "
+    "assumed the harbour would simply be patched up."
+)
+QUAY = "The quay is 180 metres longer, so larger boats can unload."
+MEMORY = "El muelle es 180 metros más largo, así que pueden descargar barcos más grandes."
+V1 = (
+    "Cuando la tormenta de octubre de 2019 rompió el viejo rompeolas, casi todos en el "
+    "pueblo supusieron que el puerto simplemente se remendaría."
+)
+V2 = "Cuando la tormenta de octubre de 2019 rompió el rompeolas, todos creyeron que lo parchearían."
+
+
+def desk_sample(project: Project) -> None:
+    """The sample article in Spanish with a draft that lost its link, and a memory match."""
+    from workflow.extract import extract
+
+    path = project.catalog_path(SLUG, ES)
+    po = polib.pofile(str(path))
+    draft = next(e for e in po if e.msgid == FUND)
+    draft.msgstr = (
+        "El gobierno regional cubrió la mitad, el ayuntamiento pidió prestada una cuarta "
+        "parte y el resto vino de un fondo estructural europeo."
+    )
+    po.save()
+    (project.articles_dir / "follow-up.md").write_text(
+        "---\ntitle: Follow-up\npublished: 2024-09-01\nlanguage: en\n---\n"
+        "The quay is 180 metres longer, so bigger boats can unload.\n"
+    )
+    extract(project, ["follow-up"])
+    path = project.catalog_path("follow-up", ES)
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = "Seguimiento" if entry.msgid == "Follow-up" else MEMORY
+        entry.flags = []
+    po.save()
+
+
+def focused(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return page.evaluate(  # type: ignore[no-any-return]
+        """() => { const a = document.activeElement; const s = a.closest('article.segment');
+        return {tag: a.tagName, cls: a.className, sid: s ? s.dataset.sid : '',
+                href: a.getAttribute('href') || '', text: a.textContent}; }"""
+    )
+
+
+def go_to(page, sid: str) -> None:  # type: ignore[no-untyped-def]
+    """Alt+↓ / Alt+↑ from segment to segment until ``sid`` has the focus."""
+    ids = page.eval_on_selector_all("article.segment", "els => els.map(e => e.dataset.sid)")
+    for _ in range(len(ids) + 2):
+        here = focused(page)["sid"]
+        if here == sid:
+            return
+        key = "Alt+ArrowDown" if ids.index(here) < ids.index(sid) else "Alt+ArrowUp"
+        page.keyboard.press(key)
+    raise AssertionError(f"could not reach segment {sid}")
+
+
+def box_text(page, sid: str) -> str:  # type: ignore[no-untyped-def]
+    return page.input_value(f"#t-{sid}")  # the form's field, kept equal to the editor
+
+
+def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: Project) -> None:  # type: ignore[no-untyped-def]
+    from workflow.audit import read_log
+
+    desk_sample(project)
+    fund, storm, quay = (segment_id(None, m) for m in (FUND, STORM, QUAY))
+    ARTIFACTS.mkdir(exist_ok=True)
     with live_server(app) as base:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(locale="es-ES", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{base}/login")
-        page.fill("input[name=name]", "ana")
-        page.fill("input[name=password]", PASSWORDS["ana"])
-        page.click("button[type=submit]")
+        page.keyboard.type("ana")  # the name field has the focus
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORDS["ana"])
+        page.keyboard.press("Enter")
         page.wait_for_url(f"{base}/")
-        page.click(f"a[href='/review/{SLUG}/es']")
-        page.click("a[data-filter=fuzzy]")
-        page.wait_for_url("**filter=fuzzy")
-        first = page.locator("article.segment").first
-        sid = first.get_attribute("data-sid")
-        box = first.locator("textarea")
-        box.fill("Cómo se reconstruyó el puerto")
-        box.press("Control+Enter")
-        # the shortcut saved and moved on to the next segment
-        page.wait_for_selector(f"#s-{sid}.state-translated")
-        second = page.locator("article.segment").nth(1).locator("textarea")
-        assert second.evaluate("element => element === document.activeElement")
-        assert page.locator("#article-progress").get_attribute("value") == "1"
-        page.reload()  # reviewed now, so it has left the machine / fuzzy view
-        page.wait_for_selector("article.segment")
-        assert page.locator(f"#s-{sid}").count() == 0
-        page.click("a[data-filter=reviewed]")
-        page.wait_for_selector(f"#s-{sid}")
-        assert "state-translated" in page.locator(f"#s-{sid}").get_attribute("class").split()
-        assert page.locator(f"#s-{sid} textarea").input_value() == "Cómo se reconstruyó el puerto"
-        page.goto(f"{base}/review/{SLUG}/es")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "review-page.png"), full_page=False)
-        phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.goto(page.url)
-        phone.fill("input[name=name]", "ana")
-        phone.fill("input[name=password]", PASSWORDS["ana"])
-        phone.click("button[type=submit]")
-        phone.wait_for_selector("article.segment")
-        phone.screenshot(path=str(ARTIFACTS / "review-page-phone.png"))
-    reviewed = {e.msgid: e for e in read_catalog(project.catalog_path(SLUG, parse_language("es")))}
-    title = reviewed["How the harbour was rebuilt"]
-    assert title.msgstr == "Cómo se reconstruyó el puerto" and "fuzzy" not in title.flags
-    assert (ARTIFACTS / "review-page.png").stat().st_size > 10_000
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if focused(page)["href"] == f"/review/{SLUG}/es":
+                break
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/review/{SLUG}/es")
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert "0 de 40 segmentos revisados" in page.inner_text("#progress-text")
+        page.evaluate("window.deskMarker = 'no reload'")
+
+        # the first Tab stop skips to the first segment to review
+        page.keyboard.press("Tab")
+        assert focused(page)["cls"] == "skip"
+        page.keyboard.press("Enter")
+        first = page.eval_on_selector("article.segment", "e => e.dataset.sid")
+        assert focused(page)["cls"] == "editor" and focused(page)["sid"] == first
+
+        # a placeholder the machine lost: select the link's words, Alt+P wraps them
+        go_to(page, fund)
+        page.keyboard.press("ArrowLeft")  # before the full stop
+        for _ in range(3):
+            page.keyboard.press("Control+Shift+ArrowLeft")
+        assert page.locator(f"#s-{fund} .chip-button.missing").count() == 1
+        page.keyboard.press("Alt+p")
+        assert box_text(page, fund).endswith("de un <g1>fondo estructural europeo</g1>.")
+        assert page.locator(f"#s-{fund} .editor .chip").count() == 2
+        assert page.locator(f"#s-{fund} .chip-button.missing").count() == 0
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector(f"#s-{fund}[data-state=translated]")
+        assert focused(page)["sid"] != fund  # moved on to the next segment to review
+
+        # a 95 % memory match, inserted by key
+        go_to(page, quay)
+        assert "95 %" in page.inner_text(f"#s-{quay} .suggestion.memory .score")
+        page.keyboard.press("Alt+m")
+        assert box_text(page, quay) == MEMORY
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector(f"#s-{quay}[data-state=translated]")
+
+        # a wrong number is caught before anything is stored
+        go_to(page, storm)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(V1.replace("2019", "2018"))
+        page.keyboard.press("Control+Enter")
+        problem = page.locator(f"#s-{storm} .feedback .problem")
+        problem.wait_for()
+        assert "No se ha guardado" in problem.inner_text()
+        assert "falta 2019" in problem.inner_text() and "Números" in problem.inner_text()
+        assert page.get_attribute(f"#s-{storm}", "data-state") == "fuzzy"
+        assert focused(page)["sid"] == storm
+        page.screenshot(path=str(ARTIFACTS / "desk-es-warning.png"))
+        stored = {e.msgid: e for e in read_catalog(project.catalog_path(SLUG, ES))}
+        assert "fuzzy" in stored[STORM].flags and "2018" not in stored[STORM].msgstr
+
+        # corrected and confirmed: state, provenance and progress change in place
+        page.keyboard.press("Control+a")
+        page.keyboard.type(V1)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector(f"#s-{storm}[data-state=translated]")
+        assert page.inner_text(f"#s-{storm} .status .state") == "Revisado"
+        assert re.search(r"revisado por ana, \d+ \w+", page.inner_text(f"#s-{storm} .status .prov"))
+        assert page.locator(f"#s-{storm} .feedback .problem").count() == 0
+        assert "3 de 40 segmentos revisados" in page.inner_text("#progress-text")
+        assert page.get_attribute("#article-progress", "value") == "3"
+        page.wait_for_function(
+            "() => document.getElementById('announce').textContent.includes('Guardado.')"
+        )
+        assert "3 de 40" in page.inner_text("#announce")
+        assert page.evaluate("window.deskMarker") == "no reload"
+
+        # a second version, then the history brings the first one back
+        go_to(page, storm)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(V2)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            f"() => document.getElementById('t-{storm}').value === {V2!r} && "
+            f"!document.querySelector('#s-{storm}').hasAttribute('aria-busy')"
+        )
+        go_to(page, storm)
+        page.keyboard.press("Alt+h")
+        history = page.locator(f"#s-{storm} .history-panel")
+        history.locator("h2").wait_for()
+        assert "Historial de este segmento" in history.inner_text()
+        assert "Traducción automática (pseudo)" in history.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "desk-es-history.png"))
+        page.keyboard.press("Tab")
+        assert focused(page)["text"] == "Recuperar esta versión"
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.getElementById('t-{storm}').value === {V1!r}")
+        history.locator("text=Recuperada por ana").wait_for()
+        assert page.evaluate("window.deskMarker") == "no reload"
+        page.screenshot(path=str(ARTIFACTS / "desk-es.png"))
+        assert errors == []
+
+        phone = context.new_page()
+        phone.set_viewport_size({"width": 390, "height": 844})
+        for path, name in (("/", "dashboard-es-phone"), (f"/review/{SLUG}/es", "desk-es-phone")):
+            phone.goto(base + path)
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} scrolls sideways at 390 px ({width} px)"
+            phone.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        phone.locator(f"#s-{fund}").scroll_into_view_if_needed()
+        phone.screenshot(path=str(ARTIFACTS / "desk-es-phone-segment.png"))
+
+    saved = {e.msgid: e for e in read_catalog(project.catalog_path(SLUG, ES))}
+    assert saved[FUND].msgstr.endswith("un <g1>fondo estructural europeo</g1>.")
+    assert saved[QUAY].msgstr == MEMORY and "fuzzy" not in saved[QUAY].flags
+    assert saved[STORM].msgstr == V1 and "fuzzy" not in saved[STORM].flags
+    actions = [e.detail["action"] for e in read_log(project.root, SLUG) if e.event == "review"]
+    assert actions == ["confirm", "confirm", "confirm", "confirm", "restore"]
 
 
 def test_site_suggests_the_readers_language_and_switches_to_the_original(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -108,8 +109,8 @@ def test_editor_sees_every_language_and_release_buttons(client: FlaskClient) -> 
 def test_review_page_shows_segments_tokens_provenance_and_filters(client: FlaskClient) -> None:
     login(client, "ana")
     page = client.get(f"/review/{SLUG}/es").get_data(as_text=True)
-    assert 'class="token"' in page and "&lt;g1&gt;" in page
-    assert "machine pseudo" in page
+    assert 'class="chip"' in page and 'data-token="&lt;g1&gt;"' in page
+    assert "machine translation (pseudo)" in page
     assert 'id="article-progress"' in page
     fuzzy = client.get(f"/review/{SLUG}/es?filter=fuzzy").get_data(as_text=True)
     reviewed = client.get(f"/review/{SLUG}/es?filter=reviewed").get_data(as_text=True)
@@ -178,13 +179,14 @@ def test_editor_approval_is_refused_with_reasons_then_reject(
 ) -> None:
     csrf = login(client, "marta")
     response = client.post(f"/approve/{SLUG}/es", data={"csrf_token": csrf}, follow_redirects=True)
-    assert "not approved: 40 segment(s) fuzzy" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "was not approved: 1 reason." in page and "40 segment(s) fuzzy" in page
     response = client.post(
         f"/reject/{SLUG}/es",
         data={"csrf_token": csrf, "note": "Redo <b>all</b>"},
         follow_redirects=True,
     )
-    assert "sent back to review" in response.get_data(as_text=True)
+    assert "is sent back to review" in response.get_data(as_text=True)
     assert (
         read_catalog(project.catalog_path(SLUG, ES))
         .metadata["X-Workflow-Changes-Requested"]
@@ -219,9 +221,11 @@ def test_post_without_csrf_token_is_rejected(client: FlaskClient, project: Proje
 def test_script_typed_into_a_translation_is_escaped(client: FlaskClient, project: Project) -> None:
     csrf = login(client, "ana")
     evil = "<script>alert('x')</script> Quién pagó"
-    assert (
-        save(client, csrf, base=entry(project, MSGID).msgstr, text=evil).json["result"] == "saved"
-    )  # type: ignore[index]
+    base = entry(project, MSGID).msgstr
+    assert save(client, csrf, base=base, text=evil).json["result"] == "blocked"  # type: ignore[index]
+    answer = save(client, csrf, base=base, text=evil, action="confirm-anyway").json
+    assert answer["result"] == "saved"  # type: ignore[index]
+    assert "&lt;script&gt;" in answer["feedback"] and "<script>" not in answer["feedback"]  # type: ignore[index]
     page = client.get(f"/review/{SLUG}/es").get_data(as_text=True)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
@@ -282,7 +286,7 @@ def test_interface_strings_are_extracted_by_babel(tmp_path: Path) -> None:
 
     templates = Path(__file__).resolve().parent.parent / "workflow" / "web" / "templates"
     found = {m[2] for m in extract_from_dir(str(templates), method_map=[("**.html", "jinja2")])}
-    assert {"Log in", "Save and confirm", "Revert to machine", "Machine / fuzzy"} <= found
+    assert {"Log in", "Confirm", "Restore this version", "Needs review"} <= found
 
 
 def test_interface_follows_the_browser_language(client: FlaskClient) -> None:
@@ -290,19 +294,12 @@ def test_interface_follows_the_browser_language(client: FlaskClient) -> None:
         as_text=True
     )
     assert "Iniciar sesión" in spanish and '<html lang="es">' in spanish
-    english = client.get("/login", headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert "Log in" in english and '<html lang="en">' in english
-
-
-def test_interface_catalogue_is_valid_and_complete() -> None:
-    from .conftest import msgfmt_check
-
-    path = (
-        Path(__file__).resolve().parent.parent
-        / "workflow/web/translations/es/LC_MESSAGES/messages.po"
+    german = client.get("/login", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Anmelden" in german and '<html lang="de">' in german
+    english = client.get("/login", headers={"Accept-Language": "nl, en;q=0.5"}).get_data(
+        as_text=True
     )
-    msgfmt_check(path)
-    assert all(e.msgstr and not e.fuzzy for e in polib.pofile(str(path)))
+    assert "Log in" in english and '<html lang="en">' in english
 
 
 def test_site_strings_are_reviewed_and_approved_like_an_article(
@@ -332,7 +329,7 @@ def test_site_strings_are_reviewed_and_approved_like_an_article(
     client.post("/logout", data={"csrf_token": csrf})
     csrf = login(client, "marta")
     response = client.post("/approve/site/es", data={"csrf_token": csrf}, follow_redirects=True)
-    assert "site [es] approved." in response.get_data(as_text=True)
+    assert "Site interface (Spanish) is approved." in response.get_data(as_text=True)
     from workflow.release import read_release
 
     release = read_release(path.with_suffix(".mo"))
@@ -368,4 +365,250 @@ def test_review_shows_source_diff_and_memory_suggestions(
     page = client.get("/review/follow-up/es").get_data(as_text=True)
     assert 'class="suggestions"' in page
     assert "ES The quay is 180 metres longer, so larger boats can unload." in page
-    assert re.search(r'<span class="score">9\d%</span>', page)
+    assert re.search(r'<span class="score"[^>]*>9\d% match</span>', page)
+    # how the memory's source differs from this one
+    assert "<del>larger</del> <ins>bigger</ins>" in page
+
+
+# --------------------------------------------------------------------------- the desk
+
+STORM = (
+    "When the storm of October 2019 broke the old breakwater, most people in town "
+    "assumed the harbour would simply be patched up."
+)
+STORM_ES = (
+    "Cuando la tormenta de octubre de 2019 rompió el viejo rompeolas, casi todos lo creyeron."
+)
+SPANISH = {"Accept": "application/json", "Accept-Language": "es"}
+
+
+def test_json_save_answer_carries_state_provenance_findings_and_progress(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    base = entry(project, MSGID).msgstr
+    response = client.post(
+        f"/review/{SLUG}/es/save",
+        data={
+            "sid": segment_id(None, MSGID),
+            "csrf_token": csrf,
+            "base": base,
+            "text": "Quién pagó",
+        },
+        headers=SPANISH,
+    )
+    answer = response.json
+    assert response.status_code == 200 and answer["result"] == "saved"  # type: ignore[index]
+    assert answer["state"] == "translated" and answer["state_label"] == "Revisado"  # type: ignore[index]
+    assert re.fullmatch(r"revisado por ana, \d+ \w+\.?", answer["provenance"][-1])  # type: ignore[index]
+    assert answer["provenance"][0].startswith("traducción automática (pseudo)")  # type: ignore[index]
+    assert answer["progress"] == {  # type: ignore[index]
+        "reviewed": 1,
+        "total": 40,
+        "text": "1 de 40 segmentos revisados",
+    }
+    # the findings are those of the text now stored: "Quién pagó" has no final punctuation issue,
+    # a text with a doubled word has one warning, worded in Spanish
+    answer = save(client, csrf, base="Quién pagó", text="Quién quién pagó").json
+    (finding,) = answer["findings"]  # type: ignore[index]
+    assert finding["check"] == "doubled" and finding["severity"] == "warning"
+    assert answer["result"] == "saved"  # type: ignore[index]
+    spanish = client.post(
+        f"/review/{SLUG}/es/save",
+        data={
+            "sid": segment_id(None, MSGID),
+            "csrf_token": csrf,
+            "base": "Quién quién pagó",
+            "text": "Quién quién lo pagó",
+        },
+        headers=SPANISH,
+    ).json
+    assert spanish["findings"][0]["message"] == "palabra repetida 'quién'"  # type: ignore[index]
+    assert spanish["findings"][0]["label"] == "Palabra repetida"  # type: ignore[index]
+    assert "Guardado." in spanish["announce"] and "1 de 40" in spanish["announce"]  # type: ignore[index]
+
+
+def test_quality_errors_are_shown_before_anything_is_stored(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    machine = entry(project, STORM).msgstr
+    wrong = STORM_ES.replace("2019", "2018")
+    blocked = save(client, csrf, msgid=STORM, base=machine, text=wrong)
+    assert blocked.status_code == 422 and blocked.json["result"] == "blocked"  # type: ignore[index]
+    assert [f["check"] for f in blocked.json["findings"]] == ["numbers"]  # type: ignore[index]
+    assert "missing 2019" in blocked.json["findings"][0]["message"]  # type: ignore[index]
+    assert 'value="confirm-anyway"' in blocked.json["feedback"]  # type: ignore[index]
+    assert entry(project, STORM).msgstr == machine and "fuzzy" in entry(project, STORM).flags
+    assert not [e for e in read_log(project.root, SLUG) if e.event == "review"]
+    # a silence needs a reason
+    refused = save(
+        client, csrf, msgid=STORM, base=machine, text=wrong, action="silence", silence="numbers"
+    )
+    assert refused.status_code == 422 and "reason" in refused.json["message"]  # type: ignore[index]
+    # the deliberate second step stores it as reviewed, error and all
+    forced = save(client, csrf, msgid=STORM, base=machine, text=wrong, action="confirm-anyway")
+    assert forced.json["result"] == "saved"  # type: ignore[index]
+    assert forced.json["findings"][0]["check"] == "numbers"  # type: ignore[index]
+    assert entry(project, STORM).msgstr == wrong and "fuzzy" not in entry(project, STORM).flags
+    # or a silence with a reason, as `workflow silence` does
+    hushed = save(
+        client,
+        csrf,
+        msgid=STORM,
+        base=wrong,
+        text=wrong.replace("viejo ", ""),
+        action="silence",
+        silence="numbers",
+        reason="the Spanish edition says 2018",
+    )
+    assert hushed.json["result"] == "saved" and hushed.json["findings"] == []  # type: ignore[index]
+    notes = provenance(entry(project, STORM))
+    assert any(n.startswith("silence numbers: the Spanish edition says 2018 (ana ") for n in notes)
+    (silence,) = [e for e in read_log(project.root, SLUG) if e.event == "silence"]
+    assert silence.detail["check"] == "numbers" and silence.who == "ana"
+
+
+def test_without_javascript_a_quality_error_needs_a_second_step(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    machine = entry(project, STORM).msgstr
+    wrong = STORM_ES.replace("2019", "2018")
+    fields = {"sid": segment_id(None, STORM), "csrf_token": csrf, "base": machine, "text": wrong}
+    page = client.post(f"/review/{SLUG}/es/save", data={**fields, "action": "confirm"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "numbers differ: missing 2019" in html and 'value="confirm-anyway"' in html
+    assert f">{wrong}</textarea>" in html  # the person's text is kept in the box
+    assert entry(project, STORM).msgstr == machine
+    done = client.post(f"/review/{SLUG}/es/save", data={**fields, "action": "confirm-anyway"})
+    assert done.status_code == 303 and entry(project, STORM).msgstr == wrong
+
+
+def test_review_audit_event_carries_the_machine_draft(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    machine = entry(project, MSGID).msgstr
+    save(client, csrf, base=machine, text="Quién pagó")
+    save(client, csrf, base="Quién pagó", text="Quién lo pagó")
+    first, second = [e for e in read_log(project.root, SLUG) if e.event == "review"]
+    today = first.time[:10]
+    assert first.detail == {
+        "action": "confirm",
+        "segment": MSGID,
+        "context": "",
+        "source": "en",
+        "old": machine,
+        "new": "Quién pagó",
+        "engine": "pseudo",
+        "drafted": entry(project, MSGID).tcomment.split("machine pseudo ")[1][:10],
+        "draft": machine,
+    }
+    assert first.detail["drafted"] <= today
+    assert "draft" not in second.detail and second.detail["engine"] == "pseudo"
+
+
+def test_history_lists_every_version_and_restores_one(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    machine = entry(project, MSGID).msgstr
+    save(client, csrf, base=machine, text="Quién pagó")
+    save(client, csrf, base="Quién pagó", text="Quién lo pagó")
+    sid = segment_id(None, MSGID)
+    page = client.get(f"/review/{SLUG}/es/history/{sid}", headers={"Accept-Language": "es"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Historial de este segmento" in html
+    assert html.index("Quién lo pagó") < html.index("Quién pagó") < html.index(machine)
+    assert "Traducción automática (pseudo)" in html and html.count("Revisado por ana") == 2
+    assert html.count('value="restore"') == 2  # every version but the current one
+    # restoring is a normal save: conflict-checked against the current text
+    stale = save(client, csrf, base="Quién pagó", text="Quién pagó", action="restore")
+    assert stale.status_code == 409
+    restored = client.post(
+        f"/review/{SLUG}/es/save",
+        data={
+            "sid": sid,
+            "csrf_token": csrf,
+            "base": "Quién lo pagó",
+            "text": "Quién pagó",
+            "action": "restore",
+        },
+    )
+    assert restored.status_code == 303 and entry(project, MSGID).msgstr == "Quién pagó"
+    events = [e for e in read_log(project.root, SLUG) if e.event == "review"]
+    assert events[-1].detail["action"] == "restore"
+    part = client.get(f"/review/{SLUG}/es/history/{sid}?part=1").get_data(as_text=True)
+    assert part.lstrip().startswith('<section class="history"') and "Restored by ana" in part
+    assert client.get(f"/review/{SLUG}/es/history/000000000000").status_code == 404
+
+
+def test_concordance_finds_reviewed_segments_in_the_persons_language(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    save(client, csrf, msgid=STORM, base=entry(project, STORM).msgstr, text=STORM_ES)
+    page = client.get(f"/review/{SLUG}/es/search?q=ROMPEOLAS").get_data(as_text=True)
+    assert "viejo rompeolas" in page and "old breakwater" in page  # accents and case folded
+    assert "rompeolas" in client.get(f"/review/{SLUG}/es/search?q=breakwater&part=1").get_data(
+        as_text=True
+    )
+    assert "Nothing found." in client.get(f"/review/{SLUG}/es/search?q=harbor").get_data(
+        as_text=True
+    )
+    assert client.get(f"/review/{SLUG}/ca/search?q=breakwater").status_code == 403
+
+
+def test_a_person_chooses_the_interface_language(client: FlaskClient, app: Flask) -> None:
+    csrf = login(client, "ana")
+    assert "Where every article stands" in client.get("/").get_data(as_text=True)
+    response = client.post("/settings", data={"csrf_token": csrf, "ui_language": "de"})
+    assert response.status_code == 303
+    page = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Wo jeder Artikel steht" in page and '<html lang="de">' in page
+    users = json.loads((app.config["PROJECT"].root / "instance/users.json").read_text())
+    assert users["ana"]["ui_language"] == "de" and users["bo"].get("ui_language", "") == ""
+    assert (
+        client.post("/settings", data={"csrf_token": csrf, "ui_language": "xx"}).status_code == 303
+    )
+    client.post("/settings", data={"csrf_token": csrf, "ui_language": ""})
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Où en est chaque article" in page
+
+
+def test_dashboard_shows_titles_stages_progress_and_open_findings(
+    client: FlaskClient, project: Project
+) -> None:
+    csrf = login(client, "ana")
+    save(client, csrf, base=entry(project, MSGID).msgstr, text="Quién pagó")
+    page = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "How the harbour was rebuilt" in page and "del inglés" in page
+    assert "en revisión" in page and "1 de 40 revisados" in page
+    assert re.search(r'class="warnings">\d+ avisos<', page)
+    assert 'action="/approve/' not in page  # a translator is offered no release actions
+
+
+def test_release_actions_are_decided_in_one_place() -> None:
+    from workflow.catalog import Stats
+    from workflow.status import StatusRow
+    from workflow.users import User
+    from workflow.web.dashboard import actions_for
+
+    row = StatusRow(SLUG, "es", "in review", Stats(total=3, translated=1, fuzzy=2))
+    assert actions_for(row, User("marta", "editor")) == ("approve", "reject")
+    assert actions_for(row, User("ana", "translator", ("es",))) == ()
+    assert actions_for(StatusRow(SLUG, "es", "not extracted", Stats()), User("m", "editor")) == ()
+
+
+def test_users_file_without_interface_language_still_reads(tmp_path: Path) -> None:
+    from workflow.users import UserStore
+
+    (tmp_path / "users.json").write_text(
+        json.dumps({"old": {"role": "editor", "languages": [], "password_hash": "x"}})
+    )
+    store = UserStore(tmp_path)
+    assert store.get("old") is not None and store.get("old").ui_language == ""  # type: ignore[union-attr]
+    store.set_ui_language("old", "ca")
+    assert store.get("old").ui_language == "ca"  # type: ignore[union-attr]

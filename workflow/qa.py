@@ -1,7 +1,10 @@
 """Quality checks on translations: the release gate's eyes.
 
 Each check has a stable name, a severity (``error`` blocks approval,
-``warning`` does not) and a one-line message.  Checks look at one segment at a
+``warning`` does not) and a one-line message.  A message is a gettext msgid
+with named parameters (``"%(token)s is missing"``), marked with :func:`N_`,
+so the review app can show it in the translator's language while the command
+line prints the English.  Checks look at one segment at a
 time: its source text, its translation, the two languages and the glossary.
 
 A check can be silenced for one segment with a reason, written into the
@@ -30,16 +33,34 @@ from workflow.segment import PLACEHOLDER_RE, placeholder_tokens
 ERROR, WARNING = "error", "warning"
 
 
+def N_(message: str) -> str:
+    """Mark a message for the review app's interface catalogue (translated there)."""
+    return message
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in one segment."""
+    """One problem found in one segment.
+
+    ``template`` is the English msgid, ``params`` its named values; ``message``
+    is the two put together.
+    """
 
     check: str
     severity: str
-    message: str
+    template: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self.template % dict(self.params)
 
     def __str__(self) -> str:
         return f"{self.severity} {self.check}: {self.message}"
+
+
+def _finding(check: str, severity: str, template: str, **params: object) -> Finding:
+    return Finding(check, severity, template, tuple((k, str(v)) for k, v in params.items()))
 
 
 @dataclass(frozen=True)
@@ -105,14 +126,18 @@ def _placeholders(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
         Counter(placeholder_tokens(seg.translation)),
     )
     for token in sorted(want - got):
-        yield Finding("placeholders", ERROR, f"{token} is missing")
+        yield _finding("placeholders", ERROR, N_("%(token)s is missing"), token=token)
     for token in sorted(got - want):
-        extra = "duplicated" if token in want else "not in the source"
-        yield Finding("placeholders", ERROR, f"{token} is {extra}")
+        extra = (
+            N_("%(token)s is duplicated") if token in want else N_("%(token)s is not in the source")
+        )
+        yield _finding("placeholders", ERROR, extra, token=token)
     opened: set[str] = set()
     for token in placeholder_tokens(seg.translation):
         if token.startswith("</") and "<" + token[2:] not in opened:
-            yield Finding("placeholders", ERROR, f"{token} comes before its opening tag")
+            yield _finding(
+                "placeholders", ERROR, N_("%(token)s comes before its opening tag"), token=token
+            )
         elif token.startswith("<g"):
             opened.add(token)
 
@@ -121,7 +146,12 @@ def _placeholders(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
 def _markup(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     typed = _MARKUP.findall(_text(seg.translation))
     if typed and not _MARKUP.findall(_text(seg.source)):
-        yield Finding("markup", ERROR, f"Markdown or HTML typed into the translation: {typed[0]!r}")
+        yield _finding(
+            "markup",
+            ERROR,
+            N_("Markdown or HTML typed into the translation: %(typed)r"),
+            typed=typed[0],
+        )
 
 
 def _numbers(text: str) -> Counter[str]:
@@ -132,22 +162,25 @@ def _numbers(text: str) -> Counter[str]:
 def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     source, target = _numbers(seg.source), _numbers(seg.translation)
     missing, extra = source - target, target - source
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(sorted(missing)))
-        if extra:
-            parts.append("not in the source " + ", ".join(sorted(extra)))
-        yield Finding("numbers", ERROR, "numbers differ: " + "; ".join(parts))
+    lost, added = ", ".join(sorted(missing)), ", ".join(sorted(extra))
+    if missing and extra:
+        template = N_("numbers differ: missing %(missing)s; not in the source %(extra)s")
+    elif missing:
+        template = N_("numbers differ: missing %(missing)s")
+    elif extra:
+        template = N_("numbers differ: not in the source %(extra)s")
+    else:
+        return
+    yield _finding("numbers", ERROR, template, missing=lost, extra=added)
 
 
 @check("urls", ERROR)
 def _urls(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     source, target = Counter(_URL.findall(seg.source)), Counter(_URL.findall(seg.translation))
     for url in sorted(source - target):
-        yield Finding("urls", ERROR, f"{url} is missing or changed")
+        yield _finding("urls", ERROR, N_("%(url)s is missing or changed"), url=url)
     for url in sorted(target - source):
-        yield Finding("urls", ERROR, f"{url} is not in the source")
+        yield _finding("urls", ERROR, N_("%(url)s is not in the source"), url=url)
 
 
 @check("glossary", ERROR)
@@ -157,7 +190,7 @@ def _glossary(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
             re.search(rf"(?<!\w){re.escape(name)}(?!\w)", seg.source)
             and name not in seg.translation
         ):
-            yield Finding("glossary", ERROR, f"{name!r} must stay as it is")
+            yield _finding("glossary", ERROR, N_("%(name)r must stay as it is"), name=name)
 
 
 @check("terms", WARNING)
@@ -168,7 +201,13 @@ def _terms(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
             re.search(pattern, seg.source, re.IGNORECASE)
             and forced.lower() not in seg.translation.lower()
         ):
-            yield Finding("terms", WARNING, f"{term!r} should be translated as {forced!r}")
+            yield _finding(
+                "terms",
+                WARNING,
+                N_("%(term)r should be translated as %(forced)r"),
+                term=term,
+                forced=forced,
+            )
 
 
 @check("untranslated", WARNING)
@@ -177,18 +216,18 @@ def _untranslated(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     if seg.translation == seg.source and len(words) > 1 and any(w.isalpha() for w in words):
         names = " ".join(glossary.keep)
         if not all(word in names for word in words):
-            yield Finding("untranslated", WARNING, "translation is identical to the source")
+            yield _finding("untranslated", WARNING, N_("translation is identical to the source"))
 
 
 @check("whitespace", WARNING)
 def _whitespace(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     t, s = seg.translation, seg.source
     if t[: len(t) - len(t.lstrip())] != s[: len(s) - len(s.lstrip())]:
-        yield Finding("whitespace", WARNING, "leading whitespace differs from the source")
+        yield _finding("whitespace", WARNING, N_("leading whitespace differs from the source"))
     if t[len(t.rstrip()) :] != s[len(s.rstrip()) :]:
-        yield Finding("whitespace", WARNING, "trailing whitespace differs from the source")
+        yield _finding("whitespace", WARNING, N_("trailing whitespace differs from the source"))
     if "  " in t.strip() and "  " not in s.strip():
-        yield Finding("whitespace", WARNING, "double space")
+        yield _finding("whitespace", WARNING, N_("double space"))
 
 
 def _ending(text: str) -> str:
@@ -201,10 +240,13 @@ def _ending(text: str) -> str:
 def _punctuation(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     source, target = _ending(seg.source), _ending(seg.translation)
     if source != target:
-        shown = target or "nothing"
-        yield Finding(
-            "punctuation", WARNING, f"ends with {shown!r}, the source with {source or 'nothing'!r}"
-        )
+        if not target:
+            template = N_("ends with nothing, the source with %(source)r")
+        elif not source:
+            template = N_("ends with %(end)r, the source with nothing")
+        else:
+            template = N_("ends with %(end)r, the source with %(source)r")
+        yield _finding("punctuation", WARNING, template, end=target, source=source)
 
 
 @check("brackets", WARNING)
@@ -217,10 +259,10 @@ def _brackets(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
         elif char in _CLOSERS and (
             not depth or _OPENERS.index(depth.pop()) != _CLOSERS.index(char)
         ):
-            yield Finding("brackets", WARNING, f"unbalanced {char!r}")
+            yield _finding("brackets", WARNING, N_("unbalanced %(char)r"), char=char)
             return
     if depth:
-        yield Finding("brackets", WARNING, f"unclosed {depth[-1]!r}")
+        yield _finding("brackets", WARNING, N_("unclosed %(char)r"), char=depth[-1])
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)")
@@ -237,20 +279,28 @@ def _quotes(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
         if wrong:
             primary = f"{marks[0]}…{marks[1]}"
             alternate = f"{marks[2]}…{marks[3]}"
-            yield Finding(
+            yield _finding(
                 "quotes",
                 WARNING,
-                f"quotation marks {' '.join(wrong)} are not {seg.target_language}'s "
-                f"({primary}, inside {alternate})",
+                N_(
+                    "quotation marks %(marks)s are not %(language)s's"
+                    " (%(primary)s, inside %(alternate)s)"
+                ),
+                marks=" ".join(wrong),
+                language=seg.target_language,
+                primary=primary,
+                alternate=alternate,
             )
             return
     straight = text.count('"')
     if straight % 2:
-        yield Finding("quotes", WARNING, 'unbalanced "')
+        yield _finding("quotes", WARNING, N_("unbalanced %(marks)s"), marks='"')
     if marks:
         for start, end in ((marks[0], marks[1]), (marks[2], marks[3])):
             if start != end and text.count(start) != text.count(end):
-                yield Finding("quotes", WARNING, f"unbalanced {start}…{end}")
+                yield _finding(
+                    "quotes", WARNING, N_("unbalanced %(marks)s"), marks=f"{start}…{end}"
+                )
 
 
 @check("doubled", WARNING)
@@ -260,14 +310,20 @@ def _doubled(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
         return {a for a, b in itertools.pairwise(words) if a == b and not a.isdigit()}
 
     for word in sorted(doubles(seg.translation) - doubles(seg.source)):
-        yield Finding("doubled", WARNING, f"doubled word {word!r}")
+        yield _finding("doubled", WARNING, N_("doubled word %(word)r"), word=word)
 
 
 @check("length", WARNING)
 def _length(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     source, target = len(_text(seg.source).strip()), len(_text(seg.translation).strip())
     if source >= 20 and not 0.4 <= target / source <= 2.5:
-        yield Finding("length", WARNING, f"{target} characters for {source} in the source")
+        yield _finding(
+            "length",
+            WARNING,
+            N_("%(target)s characters for %(source)s in the source"),
+            target=target,
+            source=source,
+        )
 
 
 def silenced(entry: polib.POEntry) -> dict[str, str]:

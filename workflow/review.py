@@ -1,65 +1,58 @@
-"""Stage 2b: human review of one article in one language.
+"""Stage 3: human review of one article in one language.
 
 :func:`load_review` gathers what a reviewer needs for each segment — source,
 translation, state, provenance, the previous source when it changed, quality
-findings and memory suggestions — grouped by the paragraph it belongs to.
+findings, what each placeholder stands for, and suggestions to insert: memory
+matches (with their match and how their source differs from this one) and the
+machine draft — grouped by the paragraph it belongs to.
 
-:class:`Saver` applies a reviewer's save to the catalogue without ever losing
-an edit:
-
-* every save says which text the person started from (``base``); if the
-  entry changed meanwhile the save is refused as a conflict, with both texts;
-* saves are committed in groups: whoever holds a file's lock applies every
-  save queued for that file, checks each against the current text, and writes
-  the catalogue once.  Twenty people saving at once cost one or two writes,
-  not twenty, and saves to different segments all survive;
-* each applied save is appended to the audit log (who, when, which segment,
-  old and new text).
+Saving is :mod:`workflow.saver`; a segment's versions are :mod:`workflow.history`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import hashlib
 import html
-import threading
-import time
-from collections import defaultdict
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
+from rapidfuzz import fuzz, process
 
-from workflow.audit import record
-from workflow.catalog import (
-    CatalogCache,
-    entry_state,
-    provenance,
-    read_catalog,
-    set_provenance,
-)
+from workflow.catalog import entry_state, provenance, read_catalog, stats
 from workflow.errors import CatalogError, WorkflowError
 from workflow.extract import segment_article
-from workflow.fsutil import file_lock
-from workflow.glossary import load_glossary
+from workflow.glossary import Glossary, Protected, load_glossary
 from workflow.languages import Language, parse_language
-from workflow.memory import Suggestion, TranslationMemory
+from workflow.memory import TranslationMemory
 from workflow.project import SITE, Project
 from workflow.qa import Finding, run_checks, silenced
-from workflow.segment import placeholders_match
 
 #: The language the site's templates are written in.
 SITE_SOURCE = "en"
-ACTIONS = ("confirm", "confirm-as-is", "copy-source", "revert")
-#: How long a committing save waits for others arriving at the same moment
-#: (group commit, like PostgreSQL's commit_delay).
-LINGER = 0.003
+#: Memory matches shown per segment, and the lowest match shown (percent).
+SUGGESTIONS, CUTOFF = 3, 60.0
+_TOKEN_NOTE = re.compile(r"^(<[gx]\d+/?>)(?:…</g\d+>)? = (.*)$")
 
 
 def segment_id(msgctxt: str | None, msgid: str) -> str:
     """A short, stable id for a catalogue entry (survives re-extracts)."""
     return hashlib.sha1(f"{msgctxt or ''}\0{msgid}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Something a reviewer can insert with one key: a memory match or the machine draft."""
+
+    kind: str  # memory | machine
+    text: str
+    score: float | None = None  # memory: similarity of its source to this one, in percent
+    source: str = ""  # memory: the sentence it translated
+    diff: str = ""  # memory: escaped HTML, how its source differs from this one
+    engine: str = ""  # machine: the engine
 
 
 @dataclass
@@ -75,6 +68,9 @@ class Row:
     previous: str | None  # HTML diff from the previous source, escaped
     findings: list[Finding]
     suggestions: list[Suggestion] = field(default_factory=list)
+    context: str = ""  # msgctxt: the front matter field, for front matter rows
+    placeholders: dict[str, str] = field(default_factory=dict)  # token → what it stands for
+    machine: str = ""  # the engine whose draft is on record (can be brought back)
 
 
 @dataclass
@@ -97,6 +93,10 @@ class ReviewView:
     reviewed: int
     changes_requested: str | None
 
+    def rows(self) -> Iterable[Row]:
+        for block in self.blocks:
+            yield from block.rows
+
 
 def diff_html(old: str, new: str) -> str:
     """Word-level difference as escaped HTML with ``<del>``/``<ins>``."""
@@ -116,79 +116,48 @@ def diff_html(old: str, new: str) -> str:
 def load_review(project: Project, slug: str, language: str, suggest: bool = True) -> ReviewView:
     """Everything the review page shows for one article in one language."""
     if slug == SITE:
-        return _load_site_review(project, language, suggest)
-    article = project.article(slug)
-    target = parse_language(language)
-    if target.tag not in {t.tag for t in project.targets(article)}:
-        raise WorkflowError(f"{slug} is not translated into {target.tag}")
-    path = project.catalog_path(slug, target)
+        target, path = site_catalog(project, language)
+        source = parse_language(SITE_SOURCE)
+        title = "Site interface"
+        groups: list[tuple[str, str, list[tuple[str | None, str]] | None]] = [
+            ("site interface", "", None)
+        ]
+    else:
+        article = project.article(slug)
+        target = parse_language(language)
+        if target.tag not in {t.tag for t in project.targets(article)}:
+            raise WorkflowError(f"{slug} is not translated into {target.tag}")
+        path = project.catalog_path(slug, target)
+        source, title = article.meta.language, article.meta.title
+        front, document = segment_article(article)
+        groups = [("front matter", "", [s.key for s in front])]
+        for unit in document.units:
+            text = "".join(p if isinstance(p, str) else p.raw for p in unit.pieces)
+            groups.append((unit.block, text, [s.key for s in unit.segments()]))
     po = read_catalog(path, project.relative(path))
-    entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-    glossary = load_glossary(project.inside(project.config.glossary_path))
-    source = article.meta.language
-    memory = TranslationMemory(project.root) if suggest else None
-    if memory is not None:
-        memory.refresh()
-    front, document = segment_article(article)
-    groups: list[tuple[str, str, list[tuple[str | None, str]]]] = [
-        ("front matter", "", [s.key for s in front])
-    ]
-    for unit in document.units:
-        text = "".join(p if isinstance(p, str) else p.raw for p in unit.pieces)
-        groups.append((unit.block, text, [s.key for s in unit.segments()]))
+    live = [e for e in po if not e.obsolete]
+    entries = {(e.msgctxt, e.msgid): e for e in live}
+    helper = _RowMaker(project, slug, source, target, live, suggest)
     seen: set[tuple[str | None, str]] = set()
     blocks = []
-    try:
-        for kind, context, keys in groups:
-            rows = []
-            for key in keys:
-                entry = entries.get(key)
-                if entry is None or key in seen:
-                    continue
-                seen.add(key)
-                rows.append(_row(entry, source, target, glossary, memory))
-            if rows:
-                blocks.append(Block(kind, context, rows))
-    finally:
-        if memory is not None:
-            memory.close()
-    total = sum(len(b.rows) for b in blocks)
-    reviewed = sum(1 for b in blocks for r in b.rows if r.state == "translated")
+    for kind, context, keys in groups:
+        chosen = live if keys is None else [entries[k] for k in keys if k in entries]
+        rows = []
+        for entry in chosen:
+            if (entry.msgctxt, entry.msgid) not in seen:
+                seen.add((entry.msgctxt, entry.msgid))
+                rows.append(helper.row(entry))
+        if rows:
+            blocks.append(Block(kind, context, rows))
+    counts = stats(po)
     return ReviewView(
         slug,
         target,
         source,
-        article.meta.title,
+        title,
         blocks,
-        total,
-        reviewed,
-        po.metadata.get("X-Workflow-Changes-Requested"),
-    )
-
-
-def _load_site_review(project: Project, language: str, suggest: bool) -> ReviewView:
-    """The site's interface strings (``site.po``), reviewed like an article."""
-    target, path = site_catalog(project, language)
-    po = read_catalog(path, project.relative(path))
-    source = parse_language(SITE_SOURCE)
-    glossary = load_glossary(project.inside(project.config.glossary_path))
-    memory = TranslationMemory(project.root) if suggest else None
-    try:
-        if memory is not None:
-            memory.refresh()
-        rows = [_row(e, source, target, glossary, memory) for e in po if not e.obsolete]
-    finally:
-        if memory is not None:
-            memory.close()
-    reviewed = sum(1 for r in rows if r.state == "translated")
-    return ReviewView(
-        SITE,
-        target,
-        source,
-        "Site interface",
-        [Block("site interface", "", rows)],
-        len(rows),
-        reviewed,
+        counts.total,
+        counts.translated,
         po.metadata.get("X-Workflow-Changes-Requested"),
     )
 
@@ -209,221 +178,121 @@ def site_catalog(project: Project, language: str) -> tuple[Language, Path]:
     return target, path
 
 
-def _row(
-    entry: polib.POEntry,
-    source: Language,
-    target: Language,
-    glossary: object,
-    memory: TranslationMemory | None,
-) -> Row:
-    quiet = silenced(entry)
-    findings = [
-        f
-        for f in run_checks(entry.msgid, entry.msgstr, source.tag, target.tag, glossary)  # type: ignore[arg-type]
-        if f.check not in quiet
-    ]
-    state = entry_state(entry)
-    previous = None
-    if "fuzzy" in entry.flags and entry.previous_msgid:
-        previous = diff_html(entry.previous_msgid, entry.msgid)
-    suggestions = []
-    if memory is not None and state != "translated":
-        suggestions = [
-            s
-            for s in memory.suggest(entry.msgid, source.tag, target.tag, limit=3)
-            if s.translation != entry.msgstr
-        ]
-    line = entry.occurrences[0][1] if entry.occurrences else ""
-    return Row(
-        segment_id(entry.msgctxt, entry.msgid),
-        entry.msgid,
-        entry.msgstr,
-        state,
-        line,
-        provenance(entry),
-        previous,
-        findings,
-        suggestions,
-    )
+def machine_drafts(
+    project: Project, slug: str, source: str, target: Language, entries: Iterable[polib.POEntry]
+) -> dict[str, tuple[str, str]]:
+    """The engine's answer for each entry, from the engine cache: msgid → (engine, text).
 
+    The engine is the one the entry's provenance names, else the one configured
+    for the pair.  An answer the cache no longer holds is simply not offered.
+    """
+    from workflow.mtcache import EngineCache
 
-# --------------------------------------------------------------------------- saving
-
-
-@dataclass
-class Save:
-    """One person's save of one segment."""
-
-    sid: str
-    base: str  # the text the person started from
-    text: str
-    action: str
-    who: str
-    result: str = ""  # "saved" | "unchanged" | "conflict" | "invalid" | "missing"
-    current: str = ""  # the text in the catalogue when a conflict was found
-    saved: str = ""  # the text in the catalogue after this save
-    state: str = ""  # the entry's state after this save
-    message: str = ""
-    done: threading.Event = field(default_factory=threading.Event)
-
-
-class _FileQueue:
-    def __init__(self) -> None:
-        self.pending: list[Save] = []
-        self.guard = threading.Lock()  # protects ``pending``
-        self.writer = threading.Lock()  # one committing thread per file
-        self.indexed: polib.POFile | None = None  # the catalogue ``index`` was built from
-        self.index: dict[str, polib.POEntry] = {}  # segment id → entry
-
-
-class Saver:
-    """Applies saves to catalogues with conflict checks and group commit."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self._queues: dict[Path, _FileQueue] = defaultdict(_FileQueue)
-        self._queues_guard = threading.Lock()
-        self._catalogs = CatalogCache(project.relative)
-
-    def save(self, slug: str, language: str, save: Save) -> Save:
-        """Apply ``save`` (possibly together with others queued meanwhile)."""
-        if save.action not in ACTIONS:
-            raise WorkflowError(f"unknown action {save.action!r}")
-        if slug != SITE and not self.project.article_path(slug).exists():  # checks the slug
-            raise WorkflowError(f"articles/{slug}.md: no such article")
-        target = parse_language(language)
-        path = self.project.catalog_path(slug, target)
-        if not path.exists():
-            raise WorkflowError(f"{self.project.relative(path)}: no catalogue")
-        with self._queues_guard:
-            queue = self._queues[path]
-        with queue.guard:
-            queue.pending.append(save)
-        # Whoever gets the writer lock commits everything queued, and keeps
-        # draining until the queue is empty; the others just wait for their
-        # save to be done (no convoy of threads taking the lock one by one).
-        while not save.done.is_set():
-            if queue.writer.acquire(blocking=False):
-                try:
-                    time.sleep(LINGER)  # let saves arriving at the same moment join this commit
-                    while True:
-                        with queue.guard:
-                            batch, queue.pending = queue.pending, []
-                        if not batch:
-                            break
-                        self._commit(path, queue, batch, slug, target)
-                finally:
-                    queue.writer.release()
-            else:
-                save.done.wait(0.01)
-        return save
-
-    def _read(self, path: Path, queue: _FileQueue) -> polib.POFile:
-        po = self._catalogs.read(path)
-        if queue.indexed is not po:
-            queue.index = {segment_id(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-            queue.indexed = po
-        return po
-
-    def _commit(
-        self, path: Path, queue: _FileQueue, batch: list[Save], slug: str, target: Language
-    ) -> None:
-        applied: list[tuple[Save, polib.POEntry, str]] = []
-        try:
-            with file_lock(path):
-                po = self._read(path, queue)
-                for save in batch:
-                    entry = queue.index.get(save.sid)
-                    if entry is None:
-                        save.result, save.message = (
-                            "missing",
-                            "this segment is no longer in the article",
-                        )
-                        continue
-                    old = entry.msgstr
-                    if self._apply(entry, save, slug, target):
-                        applied.append((save, entry, old))
-                if applied:
-                    self._catalogs.write(po, path, "PO-Revision-Date")
-        except BaseException:
-            self._catalogs.forget(path)  # the file may not hold what we applied in memory
-            for save in batch:
-                if not save.result or save.result == "saved":
-                    save.result, save.message = "error", "the catalogue could not be saved"
-            raise
-        finally:
-            for save in batch:
-                save.done.set()
-        for save, entry, old in applied:
-            record(
-                self.project.root,
-                "review",
-                save.who,
-                slug,
-                target.tag,
-                action=save.action,
-                segment=entry.msgid,
-                old=old,
-                new=entry.msgstr,
-            )
-
-    def _apply(self, entry: polib.POEntry, save: Save, slug: str, target: Language) -> bool:
-        """Apply one save to its entry; return whether the entry changed."""
-        if entry.msgstr != save.base:
-            save.result, save.current = "conflict", entry.msgstr
-            save.message = "someone else saved this segment meanwhile"
-            return False
-        today = dt.date.today().isoformat()
-        # The engine that made the first draft stays on record (the site's label
-        # says it); earlier review notes are replaced by this one.
-        keep = [n for n in provenance(entry) if n.startswith(("silence ", "machine ", "memory "))]
-        if save.action == "copy-source":
-            text, fuzzy, note = entry.msgid, True, f"copied source {save.who} {today}"
-        elif save.action == "revert":
-            machine = self._machine_text(entry, slug, target)
-            if machine is None:
-                save.result, save.message = "invalid", "no machine translation on record"
-                return False
-            text, fuzzy, note = machine[1], True, f"machine {machine[0]} {today}"
-            keep = [n for n in keep if not n.startswith(("machine ", "memory "))]
-        else:
-            text = entry.msgstr if save.action == "confirm-as-is" else save.text.strip()
-            fuzzy, note = False, f"reviewed {save.who} {today}"
-            if not text:
-                save.result, save.message = "invalid", "an empty translation cannot be confirmed"
-                return False
-            if not placeholders_match(entry.msgid, text):
-                save.result = "invalid"
-                save.message = "every placeholder of the source must appear exactly once"
-                return False
-        before = (entry.msgstr, list(entry.flags), entry.tcomment)
-        entry.msgstr = text
-        if fuzzy and "fuzzy" not in entry.flags:
-            entry.flags.append("fuzzy")
-        if not fuzzy and "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
-        set_provenance(entry, *keep, note)
-        changed = before != (entry.msgstr, list(entry.flags), entry.tcomment)
-        save.result = "saved" if changed else "unchanged"
-        save.saved, save.state = entry.msgstr, entry_state(entry)
-        return changed
-
-    def _machine_text(
-        self, entry: polib.POEntry, slug: str, target: Language
-    ) -> tuple[str, str] | None:
-        """The engine's answer for this entry, from the engine cache."""
-        from workflow.mtcache import EngineCache
-
+    glossary = load_glossary(project.inside(project.config.glossary_path))
+    default = project.config.engine_for(source, target.tag)
+    wanted: dict[str, list[tuple[str, Protected]]] = {}
+    for entry in entries:
         engines = [n.split()[1] for n in provenance(entry) if n.startswith("machine ")]
-        source = SITE_SOURCE if slug == SITE else self.project.article(slug).meta.language.tag
-        engine = engines[0] if engines else self.project.config.engine_for(source, target.tag)
-        glossary = load_glossary(self.project.inside(self.project.config.glossary_path))
+        engine = engines[0] if engines else default
         protected = glossary.protect(entry.msgid, source, target.tag)
-        cache = EngineCache(self.project.root)
-        try:
-            found = cache.get_many(engine, source, target.tag, [protected.text])
-        finally:
-            cache.close()
-        answer = found.get(protected.text)
-        return (engine, protected.restore(answer)) if answer is not None else None
+        wanted.setdefault(engine, []).append((entry.msgid, protected))
+    found: dict[str, tuple[str, str]] = {}
+    if not wanted:
+        return found
+    cache = EngineCache(project.root)
+    try:
+        for engine, items in wanted.items():
+            answers = cache.get_many(engine, source, target.tag, [p.text for _, p in items])
+            for msgid, protected in items:
+                answer = answers.get(protected.text)
+                if answer is not None:
+                    found[msgid] = (engine, protected.restore(answer))
+    finally:
+        cache.close()
+    return found
+
+
+class _RowMaker:
+    """Builds the rows of one catalogue: checks, memory matches, machine drafts."""
+
+    def __init__(
+        self,
+        project: Project,
+        slug: str,
+        source: Language,
+        target: Language,
+        entries: list[polib.POEntry],
+        suggest: bool,
+    ) -> None:
+        self.source, self.target = source, target
+        self.glossary: Glossary = load_glossary(project.inside(project.config.glossary_path))
+        self.memory: dict[str, str] = {}
+        self.machine: dict[str, tuple[str, str]] = {}
+        if suggest:
+            memory = TranslationMemory(project.root)
+            try:
+                memory.refresh()
+                self.memory = memory.exact(source.tag, target.tag)  # read once per page
+            finally:
+                memory.close()
+            self.machine = machine_drafts(project, slug, source.tag, target, entries)
+        self.choices = list(self.memory)
+
+    def row(self, entry: polib.POEntry) -> Row:
+        quiet = silenced(entry)
+        findings = [
+            f
+            for f in run_checks(
+                entry.msgid, entry.msgstr, self.source.tag, self.target.tag, self.glossary
+            )
+            if f.check not in quiet
+        ]
+        previous = None
+        if "fuzzy" in entry.flags and entry.previous_msgid:
+            previous = diff_html(entry.previous_msgid, entry.msgid)
+        line = entry.occurrences[0][1] if entry.occurrences else ""
+        return Row(
+            segment_id(entry.msgctxt, entry.msgid),
+            entry.msgid,
+            entry.msgstr,
+            entry_state(entry),
+            line,
+            provenance(entry),
+            previous,
+            findings,
+            self.suggestions(entry),
+            entry.msgctxt or "",
+            placeholder_notes(entry.comment or ""),
+            self.machine[entry.msgid][0] if entry.msgid in self.machine else "",
+        )
+
+    def suggestions(self, entry: polib.POEntry) -> list[Suggestion]:
+        found: list[Suggestion] = []
+        matches = process.extract(
+            entry.msgid,
+            self.choices,
+            scorer=fuzz.ratio,
+            limit=SUGGESTIONS,
+            score_cutoff=CUTOFF,
+        )
+        for msgid, score, _ in matches:
+            text = self.memory[msgid]
+            diff = "" if msgid == entry.msgid else diff_html(msgid, entry.msgid)
+            found.append(Suggestion("memory", text, round(score, 1), msgid, diff))
+        machine = self.machine.get(entry.msgid)
+        if machine is not None and all(s.text != machine[1] for s in found):
+            found.append(Suggestion("machine", machine[1], engine=machine[0]))
+        return [s for s in found if s.text != entry.msgstr]
+
+
+def placeholder_notes(comment: str) -> dict[str, str]:
+    """What each placeholder stands for, from the entry's extracted comment.
+
+    ``<g1>…</g1> = link to https://…`` gives ``{"<g1>": "link to https://…"}``.
+    """
+    notes = {}
+    for line in comment.splitlines():
+        match = _TOKEN_NOTE.match(line)
+        if match:
+            notes[match.group(1)] = match.group(2)
+    return notes

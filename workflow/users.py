@@ -6,6 +6,9 @@ and a salted password hash (werkzeug's scrypt); passwords are never stored.
 * **translator**: edits the languages listed for them;
 * **editor**: edits every language and approves or rejects releases;
 * **admin**: everything an editor does.
+
+A person may also choose the review app's interface language
+(``ui_language``, optional: without it the browser's preference is used).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class User:
     password_hash: str = ""
     #: How the site names this person ("Ana Ruiz"); the login name when empty.
     display_name: str = ""
+    #: The review app's interface language; "" = the browser's.
+    ui_language: str = ""
 
     def can_edit(self, language: str) -> bool:
         """Editors and admins edit every language; translators their own."""
@@ -53,13 +58,14 @@ def _read_users(path: str, mtime_ns: int, size: int) -> dict[str, User]:
 
 
 def _user(name: str, d: dict[str, object]) -> User:
-    """One entry of users.json; fields added later (display_name) may be absent."""
+    """One entry of users.json; fields added later (display_name, ui_language) may be absent."""
     return User(
         name,
         str(d["role"]),
         tuple(d["languages"]),  # type: ignore[arg-type]
         str(d["password_hash"]),
         str(d.get("display_name", "")),
+        str(d.get("ui_language", "")),
     )
 
 
@@ -108,13 +114,27 @@ class UserStore:
             users = dict(self._load())
             if not user.display_name and name in users:  # keep the name they had
                 user = replace(user, display_name=users[name].display_name)
+            if name in users:  # and the interface language they chose
+                user = replace(user, ui_language=users[name].ui_language)
             users[name] = user
-            data = {
-                n: {k: v for k, v in asdict(u).items() if k != "name"} for n, u in users.items()
-            }
-            atomic_write_bytes(self.path, json.dumps(data, indent=2, sort_keys=True).encode())
-        self.path.chmod(0o600)
+            self._save(users)
         return user, password
+
+    def set_ui_language(self, name: str, language: str) -> User:
+        """Remember the interface language a person chose ("" = follow the browser)."""
+        with file_lock(self.path):
+            users = dict(self._load())
+            if name not in users:
+                raise WorkflowError(f"no user {name!r}")
+            users[name] = replace(users[name], ui_language=language)
+            self._save(users)
+        return users[name]
+
+    def _save(self, users: dict[str, User]) -> None:
+        """Write the users file (the caller holds its lock)."""
+        data = {n: {k: v for k, v in asdict(u).items() if k != "name"} for n, u in users.items()}
+        atomic_write_bytes(self.path, json.dumps(data, indent=2, sort_keys=True).encode())
+        self.path.chmod(0o600)
 
     def authenticate(self, name: str, password: str) -> User | None:
         user = self.get(name)

@@ -5,6 +5,10 @@ per area (``auth``, ``dashboard``, ``review``), templates under
 ``templates/<blueprint>/``.  It reads and writes the same PO files as the
 command line, so Poedit and the app can be used side by side.
 
+The interface speaks the person's language (:mod:`workflow.web.i18n`): their
+setting, else their browser's; every domain word — states, stages, checks,
+provenance — is worded by :mod:`workflow.web.labels`.
+
 Security: every page but the login page needs a session; sessions live in
 signed, HttpOnly, SameSite=Lax cookies; every POST carries a CSRF token
 (Flask-WTF); Jinja autoescaping shows everything a person typed as text.
@@ -12,20 +16,20 @@ signed, HttpOnly, SameSite=Lax cookies; every POST carries a CSRF token
 
 from __future__ import annotations
 
-import functools
-import gettext
 import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from workflow.errors import ProjectError, WorkflowError
 from workflow.lazycommit import install as install_lazy_commit
 from workflow.project import Project
+from workflow.web import i18n, labels
+from workflow.web.i18n import gettext as _
 
-TRANSLATIONS = Path(__file__).parent / "translations"
 csrf = CSRFProtect()
 
 
@@ -36,32 +40,6 @@ def _secret_key(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-@functools.cache
-def ui_languages() -> tuple[str, ...]:
-    """Languages the app's own interface is translated into, English first."""
-    found: list[str] = []
-    if TRANSLATIONS.is_dir():
-        found = sorted(
-            p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES" / "messages.mo").exists()
-        )
-    return ("en", *found)
-
-
-@functools.cache
-def _catalog(language: str) -> gettext.NullTranslations:
-    return gettext.translation("messages", str(TRANSLATIONS), languages=[language], fallback=True)
-
-
-def _translations() -> gettext.NullTranslations:
-    """The interface language: the browser's preference among those we have (cached)."""
-    if "ui" not in g:
-        choice = request.accept_languages.best_match(ui_languages()) or "en"
-        g.ui = _catalog(choice)
-        g.ui_language = choice
-    translations: gettext.NullTranslations = g.ui
-    return translations
 
 
 def create_app(
@@ -86,35 +64,51 @@ def create_app(
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda message: _translations().gettext(message),
-        lambda singular, plural, n: _translations().ngettext(singular, plural, n),
+        lambda message: i18n.catalog(i18n.language()).ugettext(message),
+        lambda singular, plural, n: i18n.catalog(i18n.language()).ungettext(singular, plural, n),
         newstyle=True,
     )
+    app.jinja_env.filters.update(labels.FILTERS)
+    app.jinja_env.filters.update(day=i18n.day, language_name=i18n.language_name)
+    app.jinja_env.globals.update(ui_language=i18n.language, kind_label=labels.kind)
 
-    from workflow.review import Saver
-    from workflow.web import auth, dashboard, review
+    from workflow.saver import Saver
+    from workflow.web import account, auth, dashboard, review
 
     app.extensions["workflow.saver"] = Saver(project)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(account.bp)
     install_lazy_commit(app, project)
-
-    @app.before_request
-    def choose_interface_language() -> None:
-        _translations()
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("error.html", message=error.description), 400
+        message = _("The form has expired or did not come from this page. Reload and try again.")
+        return render_template("error.html", message=message), 400
 
     @app.errorhandler(ProjectError)
     def not_found(error: ProjectError) -> tuple[str, int]:
-        return render_template("error.html", message=error.message), 404
+        message = _("There is no such article or language.")
+        return render_template("error.html", message=message, detail=error.message), 404
 
     @app.errorhandler(WorkflowError)
     def workflow_error(error: WorkflowError) -> tuple[str, int]:
-        return render_template("error.html", message=error.message), 400
+        message = _("This could not be done.")
+        return render_template("error.html", message=message, detail=error.message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code is None or error.code < 400:
+            return error
+        messages = {
+            403: _("You may not open this page or do this."),
+            404: _("There is no such page."),
+            405: _("This page cannot be used that way."),
+            413: _("What you sent is too large."),
+        }
+        message = messages.get(error.code, _("The request could not be handled."))
+        return render_template("error.html", message=message), error.code
 
     @app.after_request
     def security_headers(response: Any) -> Any:

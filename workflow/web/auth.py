@@ -21,6 +21,7 @@ from flask import (
 )
 
 from workflow.users import User, UserStore
+from workflow.web.i18n import gettext
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,7 +72,7 @@ def login() -> Any:
     if request.method == "POST":
         user = users().authenticate(request.form.get("name", ""), request.form.get("password", ""))
         if user is None:
-            flash("Unknown name or wrong password.")
+            flash(gettext("Unknown name or wrong password."))
             return render_template("auth/login.html"), 401
         session.clear()
         session["user"] = user.name
