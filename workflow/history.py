@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from workflow.audit import Event
+from workflow.drafts import Draft
 
 _DATE = r"(\d{4}-\d\d-\d\d)"
 _NOTES: list[tuple[str, re.Pattern[str]]] = [
@@ -32,6 +33,7 @@ _NOTES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("attention", re.compile(rf"^attention (?P<who>\S+) {_DATE}: (?P<reason>.*)$")),
     ("previous", re.compile(r"^previous translation: (?P<reason>.*)$")),
+    ("draft", re.compile(r"^draft \S+")),  # translate's bookkeeping (workflow.drafts)
 ]
 
 
@@ -40,7 +42,7 @@ class Note:
     """One provenance note, taken apart.
 
     ``kind`` is ``machine``, ``memory``, ``reviewed``, ``copied``, ``silence``,
-    ``attention``, ``previous`` or ``other`` (shown as written).
+    ``attention``, ``previous``, ``draft`` (not shown) or ``other`` (shown as written).
     """
 
     kind: str
@@ -68,24 +70,6 @@ def parse_note(note: str) -> Note:
     return Note("other", raw=note)
 
 
-def drafted_by(notes: Iterable[str]) -> Note | None:
-    """The note of the engine (or memory) that made the first draft, if on record."""
-    for note in map(parse_note, notes):
-        if note.kind in ("machine", "memory"):
-            return note
-    return None
-
-
-def is_unreviewed_draft(notes: Iterable[str], fuzzy: bool) -> bool:
-    """Whether an entry still holds the machine's (or memory's) text, untouched."""
-    parsed = [parse_note(n) for n in notes]
-    return (
-        fuzzy
-        and any(n.kind in ("machine", "memory") for n in parsed)
-        and not any(n.kind in ("reviewed", "copied") for n in parsed)
-    )
-
-
 @dataclass
 class Version:
     """One text a segment had, with who made it, when and how."""
@@ -103,7 +87,7 @@ def segment_history(
     msgid: str,
     msgctxt: str | None,
     current: str,
-    notes: list[str],
+    draft: Draft | None,
 ) -> list[Version]:
     """Every version of one segment, oldest first, from its audit events.
 
@@ -135,10 +119,9 @@ def segment_history(
                 versions.append(Version(old, "before"))
         versions.append(Version(new, str(detail.get("action", "confirm")), event.who, event.time))
     if not versions or versions[-1].text != current:
-        machine = drafted_by(notes)
-        if machine is not None and current:
-            how = "memory" if machine.kind == "memory" else "machine"
-            versions.append(Version(current, how, machine.who, machine.date))
+        if draft is not None and draft.open:
+            how = "memory" if draft.engine == "memory" else "machine"
+            versions.append(Version(current, how, draft.engine, draft.date))
         elif current:
             versions.append(Version(current, "before"))
     if versions:

@@ -34,10 +34,10 @@ import polib
 
 from workflow.audit import record
 from workflow.catalog import SOURCE_LANGUAGE, CatalogCache, entry_state, provenance, set_provenance
+from workflow.drafts import Draft, draft_notes, draft_of
 from workflow.errors import WorkflowError
 from workflow.fsutil import file_lock
 from workflow.glossary import Glossary, load_glossary
-from workflow.history import drafted_by, is_unreviewed_draft
 from workflow.languages import Language, parse_language
 from workflow.project import SITE, Project
 from workflow.qa import CHECKS, ERROR, N_, Finding, run_checks, silenced
@@ -93,8 +93,7 @@ class _Applied:
     save: Save
     entry: polib.POEntry
     old: str
-    old_notes: list[str]
-    was_draft: bool
+    draft: Draft | None  # the draft the entry held before this save
     silenced: list[str]
 
 
@@ -228,11 +227,9 @@ class Saver:
             "old": item.old,
             "new": entry.msgstr,
         }
-        drafted = drafted_by(item.old_notes)
-        if drafted is not None:
-            detail["engine"] = "memory" if drafted.kind == "memory" else drafted.who
-            detail["drafted"] = drafted.date
-            if item.was_draft and save.action in CONFIRMING:
+        if item.draft is not None:
+            detail["engine"], detail["drafted"] = item.draft.engine, item.draft.date
+            if item.draft.open and save.action in CONFIRMING:
                 detail["draft"] = item.old
         record(self.project.root, "review", save.who, slug, target.tag, **detail)
         for name in item.silenced:
@@ -264,23 +261,25 @@ class Saver:
             save.result, save.current, save.message = "conflict", entry.msgstr, CONFLICT
             return None
         today = dt.date.today().isoformat()
-        old_notes = provenance(entry)
+        draft = draft_of(entry)
         # The engine that made the first draft stays on record (the site's label
         # says it); earlier review notes are replaced by this one.
-        keep = [n for n in old_notes if n.startswith(("silence ", "machine ", "memory "))]
+        keep = [n for n in provenance(entry) if n.startswith(("silence ", "machine ", "memory "))]
+        notes: list[str]
         hushed: list[str] = []
         if save.action == "copy-source":
-            text, fuzzy, note = entry.msgid, True, f"copied source {save.who} {today}"
+            text, fuzzy, notes = entry.msgid, True, [f"copied source {save.who} {today}"]
         elif save.action == "revert":
             machine = self._machine_text(entry, slug, source, target)
             if machine is None:
                 save.result, save.message = "invalid", NO_MACHINE
                 return None
-            text, fuzzy, note = machine[1], True, f"machine {machine[0]} {today}"
+            text, fuzzy = machine[1], True
+            notes = draft_notes(f"machine {machine[0]} {today}", text, None)  # an open draft again
             keep = [n for n in keep if not n.startswith(("machine ", "memory "))]
         else:
             text = entry.msgstr if save.action == "confirm-as-is" else save.text.strip()
-            fuzzy, note = False, f"reviewed {save.who} {today}"
+            fuzzy, notes = False, [f"reviewed {save.who} {today}"]
             if not text:
                 save.result, save.message = "invalid", EMPTY
                 return None
@@ -301,7 +300,6 @@ class Saver:
                 return None
             reason = " ".join(save.reason.split())
             keep += [f"silence {name}: {reason} ({save.who} {today})" for name in hushed]
-        was_draft = is_unreviewed_draft(old_notes, "fuzzy" in entry.flags)
         before = (entry.msgstr, list(entry.flags), entry.tcomment)
         entry.msgstr = text
         if fuzzy and "fuzzy" not in entry.flags:
@@ -309,14 +307,14 @@ class Saver:
         if not fuzzy and "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
-        set_provenance(entry, *keep, note)
+        set_provenance(entry, *keep, *notes)
         changed = before != (entry.msgstr, list(entry.flags), entry.tcomment)
         save.result = "saved" if changed else "unchanged"
         save.saved, save.state, save.notes = entry.msgstr, entry_state(entry), provenance(entry)
         save.findings = self._check(entry, text, source, target, glossary, set(silenced(entry)))
         if not changed:
             return None
-        return _Applied(save, entry, before[0], old_notes, was_draft, hushed)
+        return _Applied(save, entry, before[0], draft, hushed)
 
     @staticmethod
     def _check(

@@ -158,6 +158,8 @@ def placeholder(description: str) -> str:
 def note(raw: str) -> str:
     """A provenance note as a phrase: "reviewed by ana, 28 Nov"."""
     parsed: Note = parse_note(raw)
+    if parsed.kind == "draft":
+        return ""  # translate's bookkeeping, nothing a person needs to read
     if parsed.kind not in NOTES:
         return raw
     return gettext(

@@ -27,7 +27,8 @@ from markupsafe import Markup, escape
 
 from workflow import concordance
 from workflow.audit import read_log
-from workflow.catalog import provenance, read_catalog
+from workflow.catalog import read_catalog
+from workflow.drafts import draft_of
 from workflow.history import segment_history
 from workflow.languages import parse_language
 from workflow.qa import ERROR
@@ -141,7 +142,7 @@ def answer(result: Save) -> dict[str, Any]:
     ]
     progress_line = progress_text(result.reviewed, result.total)
     progress = {"reviewed": result.reviewed, "total": result.total, "text": progress_line}
-    provenance = [labels.note(n) for n in result.notes]
+    provenance = [text for text in map(labels.note, result.notes) if text]
     message = _(result.message) if result.message else ""
     if result.result in ("saved", "unchanged"):
         said = [labels.state(result.state), *provenance[-1:]]
@@ -195,7 +196,7 @@ def history(slug: str, language: str, sid: str) -> Any:
     require_language(tag)
     entry = _entry(slug, tag, sid)
     events = [e for e in read_log(_project().root, slug) if e.language == tag]
-    versions = segment_history(events, entry.msgid, entry.msgctxt, entry.msgstr, provenance(entry))
+    versions = segment_history(events, entry.msgid, entry.msgctxt, entry.msgstr, draft_of(entry))
     template = "review/_history.html" if request.args.get("part") else "review/history.html"
     source = "en" if slug == "site" else _project().article(slug).meta.language.tag
     return render_template(
