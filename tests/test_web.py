@@ -596,7 +596,7 @@ def test_release_actions_are_decided_in_one_place() -> None:
     from workflow.users import User
     from workflow.web.dashboard import actions_for
 
-    row = StatusRow(SLUG, "es", "in review", Stats(total=3, translated=1, fuzzy=2))
+    row = StatusRow(SLUG, "es", "reviewed", Stats(total=3, translated=3), ("approve", "reject"))
     assert actions_for(row, User("marta", "editor")) == ("approve", "reject")
     assert actions_for(row, User("ana", "translator", ("es",))) == ()
     assert actions_for(StatusRow(SLUG, "es", "not extracted", Stats()), User("m", "editor")) == ()
