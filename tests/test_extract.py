@@ -227,3 +227,85 @@ def test_non_utf8_po_file_is_a_clear_error(project: Project, story: Path) -> Non
     path.write_bytes(b'msgid ""\nmsgstr ""\n\nmsgid "caf\xe9"\nmsgstr ""\n')
     with pytest.raises(ExtractError, match=r"vote.po: line 4: not UTF-8"):
         extract(project, ["vote"])
+
+
+def test_multi_sentence_front_matter_field_is_one_entry_per_sentence(project: Project) -> None:
+    extract(project, ["harbour-rebuilt"])
+    po = read_catalog(project.catalog_path("harbour-rebuilt", ES))
+    assert [e.msgid for e in po if e.msgctxt == "summary"] == [
+        "Five years after the storm, the new harbour is open.",
+        "We look at who paid, who decided and what changed.",
+    ]
+
+
+def test_old_one_segment_translations_become_fuzzy_suggestions_per_sentence(
+    project: Project,
+) -> None:
+    """A catalogue made before segmenter 3 (bio in italics and summary one entry each)."""
+    extract(project, ["harbour-rebuilt"])
+    path = project.catalog_path("harbour-rebuilt", ES)
+    po = read_catalog(path)
+    bio = [e for e in po if e.msgid.startswith(("Jane Doe", "She has"))]
+    summary = [e for e in po if e.msgctxt == "summary"]
+    for entry in (*bio[1:], *summary[1:]):
+        po.remove(entry)
+    bio[0].msgid = (
+        "<g1>Jane Doe covers local government for The Harbour Review. "
+        "She has lived in the town since 2011.</g1>"
+    )
+    bio[0].msgstr = "<g1>Jane Doe cubre el gobierno local. Vive en la ciudad desde 2011.</g1>"
+    bio[0].tcomment = "workflow: reviewed ana 2024-12-01"
+    summary[0].msgid = (
+        "Five years after the storm, the new harbour is open. "
+        "We look at who paid, who decided and what changed."
+    )
+    summary[0].msgstr = "Cinco años después, el puerto abre. Vemos quién pagó."
+    summary[0].flags = ["fuzzy"]
+    summary[0].tcomment = "workflow: machine apertium 2024-12-01"
+    po.metadata["X-Workflow-Source-Hash"] = "old"
+    po.save(str(path))
+
+    extract(project, ["harbour-rebuilt"])
+    after = {(e.msgctxt, e.msgid): e for e in read_catalog(path)}
+    first = after[(None, "Jane Doe covers local government for The Harbour Review.")]
+    second = after[(None, "She has lived in the town since 2011.")]
+    assert (first.msgstr, second.msgstr) == (
+        "Jane Doe cubre el gobierno local.",
+        "Vive en la ciudad desde 2011.",
+    )
+    assert "fuzzy" in first.flags and first.previous_msgid == bio[0].msgid
+    assert "workflow: memory" in first.tcomment and "reviewed ana" in first.tcomment
+    old = after[(None, bio[0].msgid)]
+    assert old.obsolete and old.msgstr == bio[0].msgstr  # nothing reviewed is lost
+    one = after[("summary", "Five years after the storm, the new harbour is open.")]
+    two = after[("summary", "We look at who paid, who decided and what changed.")]
+    assert (one.msgstr, two.msgstr) == ("Cinco años después, el puerto abre.", "Vemos quién pagó.")
+    assert "memory" not in one.tcomment and "machine apertium" in one.tcomment
+    msgfmt_check(path)
+
+
+NEW_SUMMARY = (
+    "Five years after the storm, the new harbour is open.",
+    "We look at who paid, who decided and what changed.",
+)
+
+
+def test_old_translation_that_does_not_align_stays_a_whole_suggestion(project: Project) -> None:
+    extract(project, ["harbour-rebuilt"])
+    path = project.catalog_path("harbour-rebuilt", ES)
+    po = read_catalog(path)
+    summary = [e for e in po if e.msgctxt == "summary"]
+    po.remove(summary[1])
+    summary[0].msgid = (
+        "Five years after the storm, the new harbour is open. "
+        "We look at who paid, who decided and what changed."
+    )
+    summary[0].msgstr = "Un resumen en una sola frase sin punto"
+    po.metadata["X-Workflow-Source-Hash"] = "old"
+    po.save(str(path))
+    extract(project, ["harbour-rebuilt"])
+    after = {(e.msgctxt, e.msgid): e for e in read_catalog(path)}
+    new = [after[("summary", m)] for m in NEW_SUMMARY]
+    assert summary[0].msgstr in [e.msgstr for e in new]  # msgmerge: the closest old text
+    kept = next(e for e in new if e.msgstr)
+    assert "fuzzy" in kept.flags and kept.previous_msgid == summary[0].msgid

@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from workflow.article import read_article
-from workflow.segment import Segment, placeholders_match, segment_body
+from workflow.segment import Segment, placeholder_tokens, placeholders_match, segment_body
 
 from .conftest import DATA, ROOT
 
 MARKDOWN = sorted((DATA / "markdown").glob("*.md"))
 ARTICLES = sorted((ROOT / "articles").glob("*.md"))
+
+
+def html(text: str) -> str:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
 
 
 def msgids(body: str, language: str = "en") -> list[str]:
@@ -47,14 +52,156 @@ def test_code_blocks_and_html_blocks_are_not_segmented() -> None:
     assert msgids(body) == []
 
 
-def test_a_pair_spanning_two_sentences_stays_one_segment() -> None:
+def test_a_pair_around_whole_sentences_stays_outside_them() -> None:
     body = "Intro. **Bold one. Bold two.** Outro.\n"
-    assert msgids(body) == ["Intro.", "<g1>Bold one. Bold two.</g1>", "Outro."]
+    assert msgids(body) == ["Intro.", "Bold one.", "Bold two.", "Outro."]
 
 
 def test_closing_markup_stays_with_its_sentence() -> None:
     body = "**Bold sentence.** Next sentence.\n"
     assert msgids(body) == ["<g1>Bold sentence.</g1>", "Next sentence."]
+
+
+BIO = (
+    "*Jane Doe covers local government for The Harbour Review. She has lived in\n"
+    "the town since 2011.*\n"
+)
+
+
+def test_italic_bio_gives_one_segment_per_sentence_and_renders_back() -> None:
+    document = segment_body(BIO, "en")
+    assert msgids(BIO) == [
+        "Jane Doe covers local government for The Harbour Review.",
+        "She has lived in the town since 2011.",
+    ]
+    assert document.render(lambda s: s.msgid).text == BIO
+    spanish = {
+        "Jane Doe covers local government for The Harbour Review.": "Jane Doe cubre el gobierno.",
+        "She has lived in the town since 2011.": "Vive en la ciudad desde 2011.",
+    }
+    text = document.render(lambda s: spanish[s.msgid]).text
+    assert text == "*Jane Doe cubre el gobierno. Vive en la ciudad desde 2011.*\n"
+    assert html(text) == (
+        "<p><em>Jane Doe cubre el gobierno. Vive en la ciudad desde 2011.</em></p>\n"
+    )
+
+
+def test_one_sentence_translated_and_the_other_not_keeps_the_emphasis() -> None:
+    document = segment_body(BIO, "en")
+    text = document.render(lambda s: "Vive aquí." if s.msgid.startswith("She") else None).text
+    assert text.startswith("*Jane Doe covers") and text.endswith("Vive aquí.*\n")
+
+
+def test_a_link_spanning_two_sentences_gives_two_segments_with_its_target() -> None:
+    body = 'See [the plan. It is long](https://x.example/p "Plan") today.\n'
+    document = segment_body(body, "en")
+    first, second = document.segments()
+    assert (first.msgid, second.msgid) == ("See <g1>the plan.</g1>", "<g1>It is long</g1> today.")
+    assert "link to https://x.example/p" in second.comment()
+    assert document.render(lambda s: s.msgid).text == body  # byte for byte
+    translated = document.render(
+        lambda s: {first.msgid: "Mira <g1>el plan.</g1>", second.msgid: "<g1>Es largo</g1> hoy."}[
+            s.msgid
+        ]
+    ).text
+    assert translated == (
+        'Mira [el plan.](https://x.example/p "Plan") [Es largo](https://x.example/p "Plan") hoy.\n'
+    )
+    # untranslated sentences next to translated ones are closed too
+    half = document.render(lambda s: "<g1>Es largo</g1> hoy." if s is second else None).text
+    assert half == (
+        'See [the plan.](https://x.example/p "Plan") [Es largo](https://x.example/p "Plan") hoy.\n'
+    )
+    assert html(half).count('href="https://x.example/p"') == 2
+
+
+def test_a_link_around_two_whole_sentences_stays_one_link() -> None:
+    body = "[One sentence here. Another one.](https://x.example)\n"
+    assert msgids(body) == ["One sentence here.", "Another one."]
+    text = segment_body(body, "en").render(lambda s: "Una." if "One" in s.msgid else "Otra.").text
+    assert text == "[Una. Otra.](https://x.example)\n"
+
+
+def test_bold_split_inside_sentences_reopens_nested_markup() -> None:
+    body = "Intro **one. *Two* three** end.\n"
+    document = segment_body(body, "en")
+    assert msgids(body) == ["Intro <g1>one.</g1>", "<g1><g2>Two</g2> three</g1> end."]
+    text = document.render(lambda s: s.msgid.replace("one", "uno").replace("end", "fin")).text
+    assert html(text) == (
+        "<p>Intro <strong>uno.</strong> <strong><em>Two</em> three</strong> fin.</p>\n"
+    )
+
+
+def test_image_alt_text_split_only_around_whole_sentences() -> None:
+    assert msgids("Look. ![A boat. Big.](b.jpg) Nice.\n") == ["Look.", "A boat.", "Big.", "Nice."]
+    assert msgids("See ![a boat. Big](b.jpg) now.\n") == ["See <g1>a boat. Big</g1> now."]
+
+
+def test_sentences_without_space_between_them_stay_together_inside_markup() -> None:
+    assert msgids("前**一。二**后。\n", "ja") == ["前<g1>一。二</g1>后。"]
+
+
+@pytest.mark.parametrize(
+    ("body", "translated"),
+    [
+        ("Use [the docs][] today.\n\n[the docs]: /docs\n", "Usa [la guía][the docs] hoy."),
+        ("Use [the docs] today.\n\n[the docs]: /docs\n", "Usa [la guía][the docs] hoy."),
+        ("Use [the\ndocs][] today.\n\n[the docs]: /docs\n", "Usa [la guía][the docs] hoy."),
+        ("Use ![the docs] today.\n\n[the docs]: /docs\n", "Usa ![la guía][the docs] hoy."),
+        ("Use ![the docs][] today.\n\n[the docs]: /docs\n", "Usa ![la guía][the docs] hoy."),
+        ("Use [the docs][ref] today.\n\n[ref]: /docs\n", "Usa [la guía][ref] hoy."),
+    ],
+)
+def test_translated_reference_link_keeps_its_target(body: str, translated: str) -> None:
+    document = segment_body(body, "en")
+    (segment,) = document.segments()
+    assert segment.msgid == "Use <g1>the docs</g1> today."
+    assert document.render(lambda s: s.msgid).text == body
+    text = document.render(lambda s: "Usa <g1>la guía</g1> hoy.").text
+    assert text.split("\n")[0] == translated
+    assert 'href="/docs"' in html(text) or 'src="/docs"' in html(text)
+    assert "[" not in html(text)
+
+
+def test_backslash_before_a_placeholder_does_not_hide_it() -> None:
+    body = "Type **C:\\\\** here.\n"  # the Markdown text **C:\\** (an escaped backslash)
+    document = segment_body(body, "en")
+    (segment,) = document.segments()
+    assert segment.msgid == "Type <g1>C:\\\\</g1> here."
+    assert placeholder_tokens(segment.msgid) == ["<g1>", "</g1>"]
+    assert document.render(lambda s: "Escribe <g1>C:\\\\</g1> aquí.").text == (
+        "Escribe **C:\\\\** aquí.\n"
+    )
+    # a single backslash escapes the token: it is text, so the translation is broken
+    bad = "Escribe <g1>C:\\</g1> aquí."
+    assert not placeholders_match(segment.msgid, bad)
+    result = document.render(lambda s: bad)
+    assert result.broken == [segment] and "</g1>" not in html(result.text)
+
+
+def test_escaped_token_lookalike_in_source_is_text() -> None:
+    (segment,) = segment_body("Write \\<g1> literally.\n", "en").segments()
+    assert placeholder_tokens(segment.msgid) == []
+    assert placeholders_match(segment.msgid, "Escribe \\<g1> literalmente.")
+    assert not placeholders_match(segment.msgid, "Escribe literalmente.")
+
+
+def test_task_boxes_stay_out_of_the_msgid() -> None:
+    body = "- [x] Done and dusted.\n- [ ] Not yet. Soon.\n- [X]Not a box.\n"
+    document = segment_body(body, "en")
+    assert msgids(body) == ["Done and dusted.", "Not yet.", "Soon.", "[X]Not a box."]
+    assert document.render(lambda s: s.msgid).text == body
+    text = document.render(lambda s: "Hecho." if s.msgid.startswith("Done") else None).text
+    assert text.startswith("- [x] Hecho.\n- [ ] Not yet.")
+
+
+def test_table_row_with_two_identical_cells_without_outer_pipes() -> None:
+    body = "Feature | Old | New\n--- | --- | ---\nFast | Yes | Yes\n"
+    document = segment_body(body, "en")
+    assert document.warnings == []
+    assert msgids(body) == ["Feature", "Old", "New", "Fast", "Yes", "Yes"]
+    text = document.render(lambda s: {"Yes": "Sí", "Fast": "Rápido"}.get(s.msgid)).text
+    assert text.endswith("Rápido | Sí | Sí\n")
 
 
 def test_image_alt_text_is_translatable() -> None:

@@ -9,7 +9,6 @@ large newsroom archive after one edit down to milliseconds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,9 +26,11 @@ from workflow.catalog import (
     write_catalog,
 )
 from workflow.errors import ArticleError, CatalogError, WorkflowError
+from workflow.fields import front_matter_segments
 from workflow.fsutil import content_hash, file_lock
 from workflow.languages import Language
 from workflow.project import Project
+from workflow.resegment import carry_over
 from workflow.segment import SEGMENTER_VERSION, Document, Segment, segment_body
 from workflow.team import events
 
@@ -47,30 +48,6 @@ class ExtractResult:
 def source_hash(article: Article) -> str:
     """Identifies the source text and the segmenter that cut it."""
     return content_hash(article.source, SEGMENTER_VERSION)
-
-
-def _field_line(article: Article, name: str) -> int:
-    key = name.split(".")[-1]
-    text = article.source.decode("utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines()[: article.body_line], start=1):
-        if re.match(rf"\s*{re.escape(key)}\s*:", line):
-            return number
-    return 1
-
-
-def front_matter_segments(article: Article) -> list[Segment]:
-    """One segment per translatable front matter field, ``msgctxt`` = field name."""
-    return [
-        Segment(
-            msgid=text,
-            raw=text,
-            line=_field_line(article, name),
-            block=f"front matter: {name}",
-            context=name,
-            single_line=True,
-        )
-        for name, text in article.meta.translatable()
-    ]
 
 
 def segment_article(article: Article) -> tuple[list[Segment], Document]:
@@ -104,6 +81,7 @@ def extract_article(
                 if existed
                 else new_catalog(language, f"{project.config.site_name} {article.slug}", source_ref)
             )
+            old = carry_over(old, segments, article.meta.language.primary, language.primary)
             po = merge(old, segments, source_ref)
             po.metadata[SOURCE_HASH] = digest
             po.metadata[SOURCE_LANGUAGE] = article.meta.language.tag

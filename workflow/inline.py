@@ -24,20 +24,70 @@ WS = " \t\r\n"
 
 @dataclass
 class Piece:
-    """A run of a unit's inline source: text, soft whitespace or markup."""
+    """A run of a unit's inline source: text, soft whitespace or markup.
+
+    ``raw`` is the exact source; ``out`` is what a *translated* rendering
+    writes instead (``None``: the same).  They differ for markup the segmenter
+    had to add or change: a closing ``**`` put in where a sentence ends inside
+    bold text (``raw`` is empty), or a shortcut link ``[docs]`` that must become
+    ``[texto][docs]`` so a translated label keeps its target.
+    """
 
     kind: str  # "text" | "space" | "open" | "close" | "atom"
     raw: str
     pair: int = 0  # pairs an "open" with its "close"
     description: str = ""
+    out: str | None = None
+    splittable: bool = True  # may be closed and reopened at a sentence end (not images)
+
+    @property
+    def written(self) -> str:
+        return self.raw if self.out is None else self.out
+
+
+class Glue(str):
+    """Source text between segments (whitespace, markup around whole sentences).
+
+    A ``str`` of the exact source, with ``out``: what a translated rendering
+    writes instead.
+    """
+
+    out: str
+
+    def __new__(cls, pieces: Sequence[Piece]) -> Glue:
+        glue = super().__new__(cls, "".join(p.raw for p in pieces))
+        glue.out = "".join(p.written for p in pieces)
+        return glue
 
 
 class Mismatch(Exception):
     """The token stream could not be aligned with the source text."""
 
 
-def _link_tail(content: str, c: int) -> int:
-    """End offset of a link's closing part (``](url "title")``, ``][ref]`` or ``]``)."""
+def _label_end(content: str, pos: int) -> int:
+    """End of a link label ``[…]`` starting at ``pos`` (after its ``]``), or -1."""
+    p = pos + 1
+    while p < len(content):
+        char = content[p]
+        if char == "\\":
+            p += 2
+            continue
+        if char == "[":
+            return -1
+        if char == "]":
+            return p + 1
+        p += 1
+    return -1
+
+
+def _link_tail(content: str, c: int, label: str) -> tuple[int, str | None]:
+    """The end of a link's closing part, and what a translation must write instead.
+
+    The closing part is ``](url "title")``, ``][ref]``, ``][]`` or ``]``.  A
+    collapsed ``[label][]`` or shortcut ``[label]`` reference takes its target
+    from its own text, so a translated text would lose it: it is written as a
+    full reference, ``][label]``, whenever the sentence is translated.
+    """
     if not content.startswith("]", c):
         raise Mismatch("expected ']'")
     end = len(content)
@@ -58,12 +108,15 @@ def _link_tail(content: str, c: int) -> int:
                     while p < end and content[p] in WS:
                         p += 1
         if p < end and content[p] == ")":
-            return p + 1
+            return p + 1, None
+    full = " ".join(label.split())
     if pos < end and content[pos] == "[":
-        close = content.find("]", pos + 1)
+        close = _label_end(content, pos)
+        if close == pos + 2:  # collapsed: [label][]
+            return close, f"][{full}]"
         if close >= 0:
-            return close + 1
-    return pos
+            return close, None
+    return pos, f"][{full}]"
 
 
 _DESCRIBE = {"em": "emphasis", "strong": "strong emphasis", "s": "strikethrough"}
@@ -77,25 +130,37 @@ class _Aligner:
         self.c = 0
         self.pieces: list[Piece] = []
         self.stack: list[int] = []
+        self.labels: list[int] = []  # where each open link's text starts
         self.pairs = 0
 
     def expect(self, text: str) -> None:
         if not self.content.startswith(text, self.c):
             raise Mismatch(f"expected {text!r} at {self.c}")
 
-    def add(self, kind: str, raw: str, description: str = "", pair: int = 0) -> None:
-        self.pieces.append(Piece(kind, raw, pair, description))
+    def add(self, kind: str, raw: str, description: str = "", pair: int = 0) -> Piece:
+        piece = Piece(kind, raw, pair, description)
+        self.pieces.append(piece)
         self.c += len(raw)
+        return piece
 
-    def open(self, raw: str, description: str) -> None:
+    def open(self, raw: str, description: str) -> Piece:
         self.pairs += 1
         self.stack.append(self.pairs)
-        self.add("open", raw, description, self.pairs)
+        return self.add("open", raw, description, self.pairs)
 
-    def close(self, raw: str) -> None:
+    def close(self, raw: str) -> Piece:
         if not self.stack:
             raise Mismatch("close without open")
-        self.add("close", raw, pair=self.stack.pop())
+        return self.add("close", raw, pair=self.stack.pop())
+
+    def open_link(self, raw: str, description: str, splittable: bool = True) -> None:
+        self.open(raw, description).splittable = splittable
+        self.labels.append(self.c)
+
+    def close_link(self) -> None:
+        start = self.labels.pop()
+        end, out = _link_tail(self.content, self.c, self.content[start : self.c])
+        self.close(self.content[self.c : end]).out = out
 
     def walk(self, tokens: Sequence[Token]) -> None:
         index = 0
@@ -133,14 +198,14 @@ class _Aligner:
                     index += 1
             elif kind == "link_open":
                 self.expect("[")
-                self.open("[", f"link to {token.attrGet('href')}")
+                self.open_link("[", f"link to {token.attrGet('href')}")
             elif kind == "link_close":
-                self.close(content[self.c : _link_tail(content, self.c)])
+                self.close_link()
             elif kind == "image":
                 self.expect("![")
-                self.open("![", f"image {token.attrGet('src')}")
+                self.open_link("![", f"image {token.attrGet('src')}", splittable=False)
                 self.walk(token.children or [])
-                self.close(content[self.c : _link_tail(content, self.c)])
+                self.close_link()
             elif kind == "code_inline":
                 self.expect(token.markup)
                 n = len(token.markup)
@@ -166,22 +231,38 @@ def pieces_of(content: str, children: Sequence[Token]) -> list[Piece]:
     return aligner.pieces
 
 
-def split_pieces(pieces: list[Piece], split: Callable[[str], list[str]]) -> list[list[Piece]]:
-    """Group pieces into sentences; markup pairs never straddle two sentences."""
-    # Text seen by the sentence splitter: text as is, soft breaks as a space,
-    # atoms as a neutral word, pair markers as nothing.
-    flat: list[str] = []
+@dataclass
+class Sentence:
+    """One sentence of a unit: glue before it, the sentence itself, glue after it."""
+
+    lead: list[Piece]
+    core: list[Piece]
+    trail: list[Piece]
+
+
+def _flat(piece: Piece) -> str:
+    """What the sentence splitter sees: atoms as a neutral word, pair markers as nothing."""
+    if piece.kind == "text":
+        return piece.raw
+    return {"space": " ", "atom": " X "}.get(piece.kind, "")
+
+
+def _blank(piece: Piece) -> bool:
+    return piece.kind in ("space", "text") and not piece.raw.strip(WS)
+
+
+def _cut(pieces: list[Piece], split: Callable[[str], list[str]]) -> list[list[Piece]]:
+    """Pieces grouped by the sentence they fall in (text pieces cut at sentence ends)."""
     starts: list[int] = []
+    flat: list[str] = []
     position = 0
     for piece in pieces:
         starts.append(position)
-        form = {"text": piece.raw, "space": " ", "atom": " X "}.get(piece.kind, "")
-        flat.append(form)
-        position += len(form)
-    sentences = split("".join(flat))
+        flat.append(_flat(piece))
+        position += len(flat[-1])
     bounds = []
     offset = 0
-    for sentence in sentences[:-1]:
+    for sentence in split("".join(flat))[:-1]:
         offset += len(sentence)
         bounds.append(offset)
 
@@ -198,44 +279,140 @@ def split_pieces(pieces: list[Piece], split: Callable[[str], list[str]]) -> list
                 groups[index].append(Piece("text", piece.raw[previous:cut]))
                 index += 1
                 previous = cut
-        elif piece.kind == "close" or piece.kind == "space":
+        elif piece.kind in ("close", "space"):
             groups[sentence_at(max(start - 1, 0))].append(piece)
         else:
             groups[sentence_at(start)].append(piece)
-    groups = [g for g in groups if g]
-    # Merge sentences until every open marker sits with its close marker.
-    merged: list[list[Piece]] = []
-    open_pairs: set[int] = set()
-    for group in groups:
-        if merged and open_pairs:
-            merged[-1].extend(group)
-        else:
-            merged.append(list(group))
+    return [g for g in groups if g]
+
+
+def _ranges(groups: list[list[Piece]]) -> dict[int, tuple[int, int]]:
+    """Each pair's (group of its open, group of its close)."""
+    opened: dict[int, int] = {}
+    ranges: dict[int, tuple[int, int]] = {}
+    for index, group in enumerate(groups):
         for piece in group:
             if piece.kind == "open":
-                open_pairs.add(piece.pair)
+                opened[piece.pair] = index
             elif piece.kind == "close":
-                open_pairs.discard(piece.pair)
-    return merged
+                ranges[piece.pair] = (opened[piece.pair], index)
+    return ranges
 
 
-def strip_group(group: list[Piece]) -> tuple[str, list[Piece], str]:
-    """Split leading and trailing whitespace off a sentence: (lead, core, trail)."""
+def _hoisted(groups: list[list[Piece]], ranges: dict[int, tuple[int, int]]) -> set[int]:
+    """Pairs around whole sentences: their markup stays outside the segments.
+
+    ``*One. Two.*`` gives the segments ``One.`` and ``Two.`` with ``*`` before
+    the first and after the last, so the translation renders as the source
+    did.  A pair is hoisted when its open starts its first sentence, its close
+    ends its last, and every pair around it is hoisted too.
+    """
+    hoisted: set[int] = set()
+    stack: list[int] = []
+    for group in groups:
+        for at, piece in enumerate(group):
+            if piece.kind == "close":
+                stack.remove(piece.pair)
+            if piece.kind != "open":
+                continue
+            first, last = ranges[piece.pair]
+            closing = groups[last]
+            end = next(
+                i for i, p in enumerate(closing) if p.kind == "close" and p.pair == piece.pair
+            )
+            if (
+                first < last
+                and all(pair in hoisted for pair in stack)
+                and all(_blank(p) or (p.kind == "open" and p.pair in hoisted) for p in group[:at])
+                and all(_blank(p) or p.kind == "close" for p in closing[end + 1 :])
+            ):
+                hoisted.add(piece.pair)
+            stack.append(piece.pair)
+    return hoisted
+
+
+def _must_merge(
+    groups: list[list[Piece]], ranges: dict[int, tuple[int, int]], hoisted: set[int]
+) -> tuple[int, int] | None:
+    """A run of sentences a pair cannot be closed and reopened across (an image's alt
+    text, or sentences with no space between them to put the markup in)."""
+    openers = {p.pair: p for g in groups for p in g if p.kind == "open"}
+    for pair, (first, last) in ranges.items():
+        if first == last or pair in hoisted:
+            continue
+        spaced = all(
+            "".join(_flat(p) for p in groups[k])[-1:] in tuple(WS) for k in range(first, last)
+        )
+        if not openers[pair].splittable or not spaced:
+            return first, last
+    return None
+
+
+def _strip(group: list[Piece], hoisted: set[int]) -> Sentence:
+    """Split leading and trailing whitespace and hoisted markup off a sentence."""
     core = list(group)
-    lead: list[str] = []
-    trail: list[str] = []
-    while core and core[0].kind in ("space", "text") and not core[0].raw.strip(WS):
-        lead.append(core.pop(0).raw)
+    lead: list[Piece] = []
+    trail: list[Piece] = []
+
+    def edge(piece: Piece) -> bool:
+        return _blank(piece) or (piece.kind in ("open", "close") and piece.pair in hoisted)
+
+    while core and edge(core[0]):
+        lead.append(core.pop(0))
     if core and core[0].kind == "text":
         text = core[0].raw
         stripped = text.lstrip(WS)
-        lead.append(text[: len(text) - len(stripped)])
-        core[0] = Piece("text", stripped)
-    while core and core[-1].kind in ("space", "text") and not core[-1].raw.strip(WS):
-        trail.insert(0, core.pop().raw)
+        if stripped != text:
+            lead.append(Piece("text", text[: len(text) - len(stripped)]))
+            core[0] = Piece("text", stripped)
+    while core and edge(core[-1]):
+        trail.insert(0, core.pop())
     if core and core[-1].kind == "text":
         text = core[-1].raw
         stripped = text.rstrip(WS)
-        trail.insert(0, text[len(stripped) :])
-        core[-1] = Piece("text", stripped)
-    return "".join(lead), core, "".join(trail)
+        if stripped != text:
+            trail.insert(0, Piece("text", text[len(stripped) :]))
+            core[-1] = Piece("text", stripped)
+    return Sentence(lead, core, trail)
+
+
+def split_pieces(pieces: list[Piece], split: Callable[[str], list[str]]) -> list[Sentence]:
+    """Group pieces into sentences, each a well-formed run of markup.
+
+    A pair around whole sentences stays outside them (see :func:`_hoisted`);
+    one that starts or ends inside a sentence is closed where each sentence
+    ends and opened again where the next begins (``Intro **one. Two** end.``
+    → ``Intro <g1>one.</g1>`` and ``<g1>Two</g1> end.``), with pieces whose
+    source is empty, so an unchanged rendering is still the source byte for
+    byte.  Sentences an image's alt text spans are kept together.
+    """
+    groups = _cut(pieces, split)
+    while True:
+        ranges = _ranges(groups)
+        hoisted = _hoisted(groups, ranges)
+        run = _must_merge(groups, ranges, hoisted)
+        if run is None:
+            break
+        first, last = run
+        groups[first : last + 1] = [[p for g in groups[first : last + 1] for p in g]]
+    openers = {p.pair: p for g in groups for p in g if p.kind == "open"}
+    closers = {p.pair: p for g in groups for p in g if p.kind == "close"}
+    sentences = []
+    for index, group in enumerate(groups):
+        sentence = _strip(group, hoisted)
+        spanning = sorted(
+            pair
+            for pair, (first, last) in ranges.items()
+            if first < last and pair not in hoisted and first <= index <= last
+        )
+        if sentence.core:
+            reopen = [p for p in spanning if ranges[p][0] < index]
+            reclose = [p for p in reversed(spanning) if ranges[p][1] > index]
+            sentence.core[:0] = [_synthetic(openers[p], "open") for p in reopen]
+            sentence.core.extend(_synthetic(closers[p], "close") for p in reclose)
+        sentences.append(sentence)
+    return sentences
+
+
+def _synthetic(piece: Piece, kind: str) -> Piece:
+    return Piece(kind, "", piece.pair, piece.description, piece.written, piece.splittable)

@@ -17,6 +17,7 @@ from workflow.article import format_article
 from workflow.catalog import read_catalog
 from workflow.errors import CatalogError
 from workflow.extract import segment_article
+from workflow.fields import translated_fields
 from workflow.languages import parse_language
 from workflow.project import SITE, Project
 from workflow.segment import Segment
@@ -51,18 +52,13 @@ def render(project: Project, slug: str, language: str, include_fuzzy: bool = Fal
     def lookup(segment: Segment) -> str | None:
         return table.get(segment.key)
 
-    front, document = segment_article(article)
+    _front, document = segment_article(article)
     body = document.render(lookup)
     out = Rendered("", body.translated, body.untranslated)
     out.broken = [f"line {s.line}: {s.msgid}" for s in body.broken]
-    texts: dict[str, str] = {}
-    for segment in front:
-        translation = lookup(segment)
-        if translation is None:
-            out.untranslated += 1
-        else:
-            out.translated += 1
-            texts[segment.context or ""] = translation
+    texts, translated, untranslated = translated_fields(article, table)
+    out.translated += translated
+    out.untranslated += untranslated
     meta = article.meta.with_translations(texts, target)
     out.text = format_article(meta, body.text)
     return out

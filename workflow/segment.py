@@ -31,13 +31,22 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from workflow.inline import Mismatch, Piece, pieces_of, split_pieces, strip_group
+from workflow.inline import Glue, Mismatch, Piece, pieces_of, split_pieces
 from workflow.sentences import sentence_splitter
 
 #: Bump when segmentation changes, so cached extract results are recomputed.
-SEGMENTER_VERSION = "2"
+SEGMENTER_VERSION = "3"
 
-PLACEHOLDER_RE = re.compile(r"(?<!\\)(?:<(/?)g(\d+)>|<x(\d+)/>)")
+#: A placeholder token.  One preceded by an odd number of backslashes is an
+#: escaped literal in the source (``\<g1>``); one after an even number is a
+#: token after an escaped backslash (``C:\\</g1>``).  Runs of up to seven
+#: backslashes are told apart, far more than any text has.
+PLACEHOLDER_RE = re.compile(
+    r"(?<!(?<!\\)\\)(?<!(?<!\\)\\\\\\)(?<!(?<!\\)\\\\\\\\\\)(?<!(?<!\\)\\\\\\\\\\\\\\)"
+    r"(?:<(/?)g(\d+)>|<x(\d+)/>)"
+)
+#: Anything that looks like a placeholder, escaped or not.
+_LOOKALIKE_RE = re.compile(r"</?g\d+>|<x\d+/>")
 
 
 @lru_cache(maxsize=1)
@@ -49,21 +58,32 @@ def _markdown() -> MarkdownIt:
 
 @dataclass(frozen=True)
 class Segment:
-    """One sentence (or front matter field) to translate."""
+    """One sentence (or front matter field) to translate.
+
+    ``raw`` is the sentence's exact source; ``out`` (when set) its source as a
+    standalone piece of Markdown, with the markup the segmenter closed or
+    reopened around it (see :func:`workflow.inline.split_pieces`).
+    """
 
     msgid: str
     raw: str
     line: int
     block: str
     context: str | None = None
-    placeholders: tuple[tuple[str, str, str], ...] = ()  # (token, raw markup, description)
+    placeholders: tuple[tuple[str, str, str], ...] = ()  # (token, markup written, description)
     single_line: bool = False
     escape_pipes: bool = False
+    out: str | None = None
 
     @property
     def key(self) -> tuple[str | None, str]:
         """The catalogue key: ``(msgctxt, msgid)``."""
         return (self.context, self.msgid)
+
+    @property
+    def written(self) -> str:
+        """The source sentence as written when the sentences around it are translated."""
+        return self.raw if self.out is None else self.out
 
     def comment(self) -> str:
         """A translator-facing note: what block this is and what each token stands for."""
@@ -86,7 +106,7 @@ class Segment:
         opening token must come before its closing one.
         """
         if translation == self.msgid:
-            return self.raw
+            return self.written
         if not placeholders_match(self.msgid, translation):
             return None
         raws = {token: raw for token, raw, _ in self.placeholders}
@@ -117,6 +137,8 @@ def placeholders_match(source: str, translation: str) -> bool:
     tokens = placeholder_tokens(translation)
     if Counter(tokens) != Counter(placeholder_tokens(source)):
         return False
+    if Counter(_LOOKALIKE_RE.findall(translation)) != Counter(_LOOKALIKE_RE.findall(source)):
+        return False  # an escaped token ("\\</g1>") would reach the page as text
     opened: set[str] = set()
     for token in tokens:
         if token.startswith("</"):
@@ -127,7 +149,7 @@ def placeholders_match(source: str, translation: str) -> bool:
     return True
 
 
-def _make_segment(core: list[Piece], line: int, block: str, flags: dict[str, bool]) -> Segment:
+def make_segment(core: list[Piece], line: int, block: str, flags: dict[str, bool]) -> Segment:
     numbers: dict[int, int] = {}
     form: list[str] = []
     holders: list[tuple[str, str, str]] = []
@@ -151,10 +173,13 @@ def _make_segment(core: list[Piece], line: int, block: str, flags: dict[str, boo
                 token = f"<x{count}/>"
             description = piece.description
         form.append(token)
-        holders.append((token, piece.raw, description))
+        holders.append((token, piece.written, description))
+    raw = "".join(p.raw for p in core)
+    written = "".join(p.written for p in core)
     return Segment(
         msgid="".join(form),
-        raw="".join(p.raw for p in core),
+        raw=raw,
+        out=None if written == raw else written,
         line=line,
         block=block,
         placeholders=tuple(holders),
@@ -163,7 +188,7 @@ def _make_segment(core: list[Piece], line: int, block: str, flags: dict[str, boo
     )
 
 
-def _translatable(core: list[Piece]) -> bool:
+def translatable(core: list[Piece]) -> bool:
     return any(p.kind == "text" and any(ch.isalpha() for ch in p.raw) for p in core)
 
 
@@ -176,7 +201,7 @@ class Unit:
 
     block: str
     spans: list[tuple[int, int, int]]  # (line index, start column, end column)
-    pieces: list[str | Segment] = field(default_factory=list)  # glue text and segments
+    pieces: list[str | Segment] = field(default_factory=list)  # glue (Glue, str) and segments
     single_line: bool = False
 
     def segments(self) -> Iterator[Segment]:
@@ -220,12 +245,15 @@ class Document:
             offsets.append(offsets[-1] + len(line) + 1)
         edits: list[tuple[int, int, str]] = []
         for unit in self.units:
+            translations = {id(s): lookup(s) for s in unit.segments()}
+            # Unchanged (or untranslated) throughout: the source, byte for byte.
+            exact = all(translations[id(s)] in (None, s.msgid) for s in unit.segments())
             parts: list[str] = []
             for piece in unit.pieces:
-                if isinstance(piece, str):
-                    parts.append(piece)
+                if not isinstance(piece, Segment):
+                    parts.append(piece if exact or not isinstance(piece, Glue) else piece.out)
                     continue
-                translation = lookup(piece)
+                translation = translations[id(piece)]
                 restored = piece.restore(translation) if translation is not None else None
                 if translation is None:
                     result.untranslated += 1
@@ -233,7 +261,10 @@ class Document:
                     result.broken.append(piece)
                 else:
                     result.translated += 1
-                parts.append(restored if restored is not None else piece.raw)
+                if exact:
+                    parts.append(piece.raw)
+                else:
+                    parts.append(restored if restored is not None else piece.written)
             text = "".join(parts)
             first, start, _ = unit.spans[0]
             last, _, end = unit.spans[-1]
@@ -277,9 +308,14 @@ def _block_kind(stack: list[str], token: Token) -> str:
 
 
 def _locate(
-    content: str, first: int, lines: list[str], cursors: dict[int, int]
+    content: str, first: int, lines: list[str], cursors: dict[int, int], in_table: bool = False
 ) -> list[tuple[int, int, int]]:
-    """Find each line of ``content`` in the source lines starting at ``first``."""
+    """Find each line of ``content`` in the source lines starting at ``first``.
+
+    A paragraph's line is the end of its source line (after the container's
+    ``> `` or indentation); a table cell is the next occurrence on its row
+    after the cell before it (``Yes | Yes`` has the same text twice).
+    """
     spans = []
     parts = content.split("\n")
     for i, part in enumerate(parts):
@@ -290,7 +326,9 @@ def _locate(
         floor = cursors.get(index, 0)
         last = i == len(parts) - 1
         trimmed = line.rstrip() if last else line
-        if trimmed.endswith(part) and len(trimmed) - len(part) >= floor:
+        if in_table:
+            start = line.find(part, floor)
+        elif trimmed.endswith(part) and len(trimmed) - len(part) >= floor:
             start = len(trimmed) - len(part)
         elif last:
             start = line.find(part, floor)
@@ -303,21 +341,30 @@ def _locate(
     return spans
 
 
+#: A GFM task list box at the start of a list item: kept out of the msgid.
+_TASK_BOX = re.compile(r"\[[ xX]\][ \t]+(?=\S)")
+
+
 def segment_body(body: str, language: str, first_line: int = 1) -> Document:
     """Segment a Markdown body written in ``language`` (a primary language subtag).
 
     ``first_line`` is the file line where the body starts, for references.
     """
     split = sentence_splitter(language)
-    tokens = _markdown().parse(body)
+    env: dict[str, object] = {}
+    tokens = _markdown().parse(body, env)
     lines = body.split("\n")
     document = Document(body, [])
     cursors: dict[int, int] = {}
     stack: list[str] = []
     block = "paragraph"
+    item_start = False
     for token in tokens:
         if token.nesting == 1:
             stack.append(token.type)
+            item_start = token.type == "list_item_open" or (
+                item_start and token.type == "paragraph_open"
+            )
             if token.type in ("heading_open", "th_open", "td_open", "paragraph_open"):
                 block = _block_kind(stack, token)
         elif token.nesting == -1 and stack:
@@ -329,9 +376,14 @@ def segment_body(body: str, language: str, first_line: int = 1) -> Document:
         if block == "table cell" and "|" in content:
             # markdown-it unescapes "\|" inside cells; align against the source form.
             content = content.replace("|", "\\|")
-            children = _markdown().parseInline(content)[0].children or []
+            children = _markdown().parseInline(content, env)[0].children or []
+        box = _TASK_BOX.match(content) if item_start else None
+        item_start = False
         try:
-            spans = _locate(content, token.map[0], lines, cursors)
+            spans = _locate(content, token.map[0], lines, cursors, block == "table cell")
+            if box:
+                content = content[box.end() :]
+                children = _markdown().parseInline(content, env)[0].children or []
             pieces = pieces_of(content, children)
         except Mismatch as exc:
             document.warnings.append(
@@ -339,19 +391,20 @@ def segment_body(body: str, language: str, first_line: int = 1) -> Document:
             )
             continue
         unit = Unit(block=block, spans=spans, single_line=single)
+        if box:
+            unit.pieces.append(box.group(0))
         flags = {"single_line": single, "escape_pipes": block == "table cell"}
         line = first_line + token.map[0]
-        for group in split_pieces(pieces, split):
-            lead, core, trail = strip_group(group)
-            raw_core = "".join(p.raw for p in core)
-            if lead:
-                unit.pieces.append(lead)
-            if core and _translatable(core):
-                unit.pieces.append(_make_segment(core, line, block, flags))
-            elif raw_core:
-                unit.pieces.append(raw_core)
-            if trail:
-                unit.pieces.append(trail)
-            line += "".join(p.raw for p in group).count("\n")
+        for sentence in split_pieces(pieces, split):
+            if sentence.lead:
+                unit.pieces.append(Glue(sentence.lead))
+            if translatable(sentence.core):
+                unit.pieces.append(make_segment(sentence.core, line, block, flags))
+            elif sentence.core:
+                unit.pieces.append(Glue(sentence.core))
+            if sentence.trail:
+                unit.pieces.append(Glue(sentence.trail))
+            every = [*sentence.lead, *sentence.core, *sentence.trail]
+            line += "".join(p.raw for p in every).count("\n")
         document.units.append(unit)
     return document

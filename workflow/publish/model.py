@@ -24,6 +24,7 @@ from babel.core import get_global
 from workflow.article import Article, FrontMatter
 from workflow.audit import read_log
 from workflow.extract import segment_article
+from workflow.fields import translated_fields
 from workflow.languages import Language
 from workflow.people import People
 from workflow.project import Project
@@ -129,7 +130,7 @@ def collect(project: Project) -> Site:
 def _translation(
     article: Article, target: Language, release: Release, changes: _ChangeDates
 ) -> Version:
-    texts = {ctx: text for (ctx, _msgid), text in release.messages.items() if ctx}
+    texts = translated_fields(article, release.messages)[0]
     outdated = release.source_revision != source_revision(article) and _text_changed(
         article, release
     )
