@@ -4,15 +4,26 @@ Usage::
 
     .venv/bin/python bench/extract_bench.py            # N=1000 articles
     .venv/bin/python bench/extract_bench.py -n 100
+    .venv/bin/python bench/extract_bench.py --no-mdpo  # only our own figures
 
 Prints words, segments and catalogues per second of the first extract, and the
 time of a re-extract after one article changed (only its catalogues should be
-rewritten).
+rewritten).  Side by side, the same corpus through mdpo's ``md2po`` (the tool a
+newsroom would otherwise pick to put Markdown into PO files), once per article
+per target language so both write the same number of catalogues.  mdpo is no
+dependency of ours: the first run installs it into its own environment,
+``.bench-venv/`` (``python -m venv .bench-venv && .bench-venv/bin/pip install
+mdpo``).  mdpo cuts by paragraph, we by sentence, so we write more entries.
+
+The machine is shared: compare figures taken at the same time, when ``uptime``
+shows little load, and rerun.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,19 +36,74 @@ from corpus import make_project
 from workflow.extract import extract
 from workflow.project import Project
 
+BENCH_VENV = Path(__file__).resolve().parent.parent / ".bench-venv"
+
+#: Run inside the bench environment: md2po every article into one PO file per
+#: target language, timed inside the process (no interpreter start counted).
+MDPO = """
+import sys, time
+from pathlib import Path
+from mdpo.md2po import markdown_to_pofile
+root, langs = Path(sys.argv[1]), sys.argv[2].split(",")
+files = sorted((root / "articles").glob("*.md"))
+start, cpu = time.perf_counter(), time.process_time()
+entries = 0
+for path in files:
+    for lang in langs:
+        out = root / "mdpo" / lang / (path.stem + ".po")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        entries += len(markdown_to_pofile(str(path), po_filepath=str(out), save=True, wrapwidth=0))
+print(time.perf_counter() - start, time.process_time() - cpu, entries // len(langs))
+"""
+
+
+def mdpo_python() -> Path | None:
+    """The bench environment's Python with mdpo installed, made on first use."""
+    python = BENCH_VENV / "bin" / "python"
+    try:
+        if not python.exists():
+            print("installing mdpo into .bench-venv/ (once) …", file=sys.stderr)
+            subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+        probe = subprocess.run([str(python), "-c", "import mdpo.md2po"], capture_output=True)
+        if probe.returncode != 0:
+            subprocess.run([str(python), "-m", "pip", "install", "-q", "mdpo"], check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"mdpo not available ({exc}); showing our figures only", file=sys.stderr)
+        return None
+    return python
+
+
+def run_mdpo(python: Path, root: Path, languages: list[str]) -> tuple[float, float, int]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [str(python), "-c", MDPO, str(root), ",".join(languages)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    seconds, cpu, entries = result.stdout.split()
+    return float(seconds), float(cpu), int(entries)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--articles", type=int, default=1000)
+    parser.add_argument("--no-mdpo", action="store_true", help="skip the mdpo comparison")
     args = parser.parse_args()
+    python = None if args.no_mdpo else mdpo_python()
+    mdpo: tuple[float, float, int] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp), args.articles)
+        if python is not None:
+            mdpo = run_mdpo(python, root, ["es", "ca"])
         words = sum(len(p.read_text().split()) for p in (root / "articles").glob("*.md"))
         project = Project.load(root)
 
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         results = extract(project, [])
         first = time.perf_counter() - start
+        first_cpu = time.process_time() - cpu_start
         segments = sum(r.stats.total for r in results if r.stats and r.language == "es")
         catalogues = sum(1 for r in results if r.action == "created")
 
@@ -67,6 +133,18 @@ def main() -> None:
         f"{sum(r.action == 'updated' for r in after)} updated)"
     )
     print(f"one edit / first extract: {one_edit / first:.4f}")
+    if mdpo is not None:
+        seconds, cpu, entries = mdpo
+        print()
+        print(f"{'':26}{'workflow extract':>18}{'mdpo md2po':>14}")
+        print(f"{'catalogues written':26}{catalogues:>18}{catalogues:>14}")
+        print(f"{'entries per language':26}{segments:>18,}{entries:>14,}")
+        print(f"{'first extract, seconds':26}{first:>18.2f}{seconds:>14.2f}")
+        print(f"{'  of which CPU, seconds':26}{first_cpu:>18.2f}{cpu:>14.2f}")
+        print(f"{'words per second':26}{words / first:>18,.0f}{words / seconds:>14,.0f}")
+        print(f"workflow / mdpo, time:    {first / seconds:.2f}  (below 1: workflow is faster)")
+        print(f"workflow / mdpo, CPU:     {first_cpu / cpu:.2f}  (steadier on a busy machine)")
+    print(f"load average at the end:  {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -123,13 +123,21 @@ def test_a_link_around_two_whole_sentences_stays_one_link() -> None:
 
 
 def test_bold_split_inside_sentences_reopens_nested_markup() -> None:
-    body = "Intro **one. *Two* three** end.\n"
+    body = "Intro **one. [Two](/t) three** end.\n"
     document = segment_body(body, "en")
     assert msgids(body) == ["Intro <g1>one.</g1>", "<g1><g2>Two</g2> three</g1> end."]
     text = document.render(lambda s: s.msgid.replace("one", "uno").replace("end", "fin")).text
     assert html(text) == (
-        "<p>Intro <strong>uno.</strong> <strong><em>Two</em> three</strong> fin.</p>\n"
+        '<p>Intro <strong>uno.</strong> <strong><a href="/t">Two</a> three</strong> fin.</p>\n'
     )
+
+
+def test_added_markup_never_touches_emphasis_of_the_same_character() -> None:
+    # closing the outer emphasis after "one." would write "__one.__": strong emphasis
+    assert msgids("__Council one._ Two_ three.\n") == ["<g1><g2>Council one.</g2> Two</g1> three."]
+    assert msgids("Intro **one. *Two* three** end.\n") == [
+        "Intro <g1>one. <g2>Two</g2> three</g1> end."
+    ]
 
 
 def test_image_alt_text_split_only_around_whole_sentences() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workflow.sentences import sentence_splitter
 
@@ -60,3 +62,86 @@ def test_repeated_sentences_and_whitespace_survive(language: str) -> None:
 
 def test_unsupported_language_falls_back_to_english_rules() -> None:
     assert split("sw", "Hello there. Goodbye now.") == ["Hello there.", "Goodbye now."]
+
+
+TRICKY = [
+    "Mr.",
+    "Dr.",
+    "U.S.",
+    "p.m.",
+    "No.",
+    "vs.",
+    "approx.",
+    "Sr.",
+    "Sra.",
+    "z.",
+    "B.",
+    "J.",
+    "4.",
+    "2011.",
+    "3.5",
+    "e.g.",
+    "etc.",
+    "Inc.",
+    "St.",
+    "Jan.",
+    "II.",
+    "NATO.",
+    "i.e.",
+    "(see",
+    "it)",
+    '"Stop.',
+    'now."',
+    "—",
+    "¿Qué",
+    "¡Ya!",
+    "...",
+    "…",
+    "ok?!",
+    "x.org",
+]
+PLAIN = [
+    "The",
+    "council",
+    "met",
+    "today.",
+    "It",
+    "voted!",
+    "Why?",
+    "Harbour",
+    "plan",
+    "was",
+    "late.",
+    "(details).",
+    "a",
+    "Monday.",
+    "and",
+    "Elena",
+    "said",
+    "yes.",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["en", "es", "de", "fr", "ca"]),
+    st.lists(st.sampled_from(PLAIN + TRICKY), min_size=1, max_size=25),
+    st.sampled_from([" ", "  "]),
+)
+def test_fast_path_agrees_with_pysbd(language: str, words: list[str], space: str) -> None:
+    """Whenever the fast path answers, it answers what pysbd (with corrections) does."""
+    text = space.join(words)
+    assert sentence_splitter(language)(text) == sentence_splitter(language, fast=False)(text)
+
+
+def test_fast_path_takes_plain_newsroom_text() -> None:
+    from workflow.sentences import _known_abbreviations, _plain_breaks
+
+    text = "The council met on Monday (details). It voted! Why? Nobody knows."
+    assert _plain_breaks(text, _known_abbreviations("en", "en")) == [
+        "The council met on Monday (details). ",
+        "It voted! ",
+        "Why? ",
+        "Nobody knows.",
+    ]
+    assert _plain_breaks("Dr. Puig met Mr. Vidal.", _known_abbreviations("en", "en")) is None

@@ -10,6 +10,7 @@ separating a pair.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -392,9 +393,17 @@ def split_pieces(pieces: list[Piece], split: Callable[[str], list[str]]) -> list
         hoisted = _hoisted(groups, ranges)
         run = _must_merge(groups, ranges, hoisted)
         if run is None:
-            break
+            sentences = _sentences(groups, ranges, hoisted)
+            run = _clash(sentences, ranges)
+            if run is None:
+                return sentences
         first, last = run
         groups[first : last + 1] = [[p for g in groups[first : last + 1] for p in g]]
+
+
+def _sentences(
+    groups: list[list[Piece]], ranges: dict[int, tuple[int, int]], hoisted: set[int]
+) -> list[Sentence]:
     openers = {p.pair: p for g in groups for p in g if p.kind == "open"}
     closers = {p.pair: p for g in groups for p in g if p.kind == "close"}
     sentences = []
@@ -412,6 +421,26 @@ def split_pieces(pieces: list[Piece], split: Callable[[str], list[str]]) -> list
             sentence.core.extend(_synthetic(closers[p], "close") for p in reclose)
         sentences.append(sentence)
     return sentences
+
+
+def _clash(sentences: list[Sentence], ranges: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+    """A pair whose added markup would touch emphasis markup of the same character.
+
+    ``__a._ b_`` (emphasis in emphasis) closed after ``a.`` would give
+    ``__a.__``, which CommonMark reads as strong emphasis: such sentences stay
+    one segment.
+    """
+    for sentence in sentences:
+        for before, after in itertools.pairwise(sentence.core):
+            if before.kind not in ("open", "close") or after.kind not in ("open", "close"):
+                continue
+            if before.raw and after.raw:
+                continue  # both as written in the source
+            chars = set(before.written[-1:]) & set(after.written[:1]) & set("*_~")
+            if chars:
+                added = after if not after.raw else before
+                return ranges[added.pair]
+    return None
 
 
 def _synthetic(piece: Piece, kind: str) -> Piece:
