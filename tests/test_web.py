@@ -114,7 +114,7 @@ def test_review_page_shows_segments_tokens_provenance_and_filters(client: FlaskC
     assert 'id="article-progress"' in page
     fuzzy = client.get(f"/review/{SLUG}/es?filter=fuzzy").get_data(as_text=True)
     reviewed = client.get(f"/review/{SLUG}/es?filter=reviewed").get_data(as_text=True)
-    assert fuzzy.count('class="segment') == 41 and reviewed.count('class="segment') == 0
+    assert fuzzy.count('class="segment') == 42 and reviewed.count('class="segment') == 0
 
 
 def test_confirm_records_reviewer_and_clears_fuzzy(client: FlaskClient, project: Project) -> None:
@@ -180,7 +180,7 @@ def test_editor_approval_is_refused_with_reasons_then_reject(
     csrf = login(client, "marta")
     response = client.post(f"/approve/{SLUG}/es", data={"csrf_token": csrf}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "was not approved: 1 reason." in page and "41 segment(s) fuzzy" in page
+    assert "was not approved: 1 reason." in page and "42 segment(s) fuzzy" in page
     response = client.post(
         f"/reject/{SLUG}/es",
         data={"csrf_token": csrf, "note": "Redo <b>all</b>"},
