@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from workflow.article import FrontMatter, Image
 from workflow.engines.pseudo import PseudoEngine, pseudo_localise
 from workflow.errors import ConfigError
-from workflow.glossary import Glossary, load_glossary
+from workflow.glossary import Glossary, article_names, load_glossary
 from workflow.languages import parse_language
 from workflow.segment import placeholders_match
 
@@ -76,3 +78,51 @@ def test_pseudo_localisation_keeps_placeholders_and_lengthens() -> None:
     assert len(result) > len(text) * 1.2
     en, ca = parse_language("en"), parse_language("ca")
     assert PseudoEngine().translate([text], en, ca) == [result]
+
+
+def test_forced_terms_match_any_case_and_capitalise_only_at_a_sentence_start() -> None:
+    mid = GLOSSARY.protect("Then the Town Council met.", "en", "es")
+    assert mid.text == "Then the <x90/> met."
+    assert mid.restore("Entonces el <x90/> se reunió.") == "Entonces el ayuntamiento se reunió."
+    start = GLOSSARY.protect("TOWN COUNCIL meets.", "en", "es")
+    assert start.restore("<x90/> se reúne.") == "Ayuntamiento se reúne."
+    assert start.restore("Hoy se reúne el <x90/>.") == "Hoy se reúne el ayuntamiento."
+    quoted = GLOSSARY.protect("He said the town council met.", "en", "es")
+    assert quoted.restore("Dijo: «<x90/> se reunió». ¿<x90/>?") == (
+        "Dijo: «Ayuntamiento se reunió». ¿Ayuntamiento?"
+    )
+    assert quoted.restore("<g1><x90/></g1> se reunió.") == "<g1>Ayuntamiento</g1> se reunió."
+
+
+def test_case_after_a_protected_name_stays_as_in_the_source() -> None:
+    glossary = Glossary(keep=("Kim Jong-un", "Joan Puig"))
+    protected = glossary.protect("Kim Jong-un probably said it.", "en", "es")
+    # Apertium sees a token where the sentence starts and capitalises the next word
+    assert (
+        protected.restore("<x90/> Probablemente lo dijo.") == "Kim Jong-un probablemente lo dijo."
+    )
+    both = glossary.protect("Kim Jong-un and Joan Puig met.", "en", "es")
+    assert both.restore("<x90/> Y <x91/> Se reunieron.") == "Kim Jong-un y Joan Puig se reunieron."
+    # a capital the source had, or an acronym, stays
+    named = glossary.protect("Kim Jong-un Said It.", "en", "es")
+    assert named.restore("<x90/> Dijo.") == "Kim Jong-un Dijo."
+    assert protected.restore("<x90/> EEUU lo dijo.") == "Kim Jong-un EEUU lo dijo."
+    # German capitalises nouns: left alone
+    german = glossary.protect("Kim Jong-un house burned.", "en", "de")
+    assert german.restore("<x90/> Haus brannte.") == "Kim Jong-un Haus brannte."
+
+
+def test_article_names_are_kept_without_a_glossary() -> None:
+    meta = FrontMatter(
+        title="t",
+        published=dt.date(2024, 1, 1),
+        language=parse_language("en"),
+        authors=("Jane Doe", "Chung Eui-sung"),
+        image=Image(src="a.jpg", credit="Photo: Tomás Ferrer / Reuters"),
+    )
+    names = article_names(meta)
+    assert names == ("Jane Doe", "Chung Eui-sung", "Tomás Ferrer", "Reuters", "Doe", "Eui-sung")
+    glossary = Glossary().with_names(names)
+    protected = glossary.protect("Chung Eui-sung sang, and Doe wrote it down.", "en", "es")
+    assert protected.text == "<x90/> sang, and <x91/> wrote it down."
+    assert Glossary().with_names(()) == Glossary()

@@ -13,20 +13,52 @@ Before an engine sees a text, every glossary hit is swapped for a placeholder
 token (``<x90/>``, ``<x91/>``…) that engines already keep intact; afterwards
 the token becomes the kept name or the forced term.  The caller then checks
 that every token came back exactly once.
+
+The article's own people (its authors, the image credit) are kept too, with
+no glossary entry needed: :meth:`Glossary.with_names` adds them.
+
+Case, the way a reader expects it:
+
+* keep names match exactly as written (``Rose`` the name, not ``rose``);
+* forced terms match in any case (``Town Council``, ``town council``) and are
+  written as the glossary spells them, with a capital only when the term
+  opens a sentence of the *translation*;
+* an engine that sees a token where a sentence starts capitalises the word
+  after it (Apertium: ``<x90/> Probablemente dijo``); when that word was
+  lowercase in the source, its first letter is lowered again (not for
+  languages that capitalise nouns, like German).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workflow.article import FrontMatter
 from workflow.errors import ConfigError, LanguageError
 from workflow.languages import parse_language
 
 #: Glossary tokens are numbered from here, far above any markup placeholder.
 FIRST_TOKEN = 90
+#: Languages whose nouns take a capital anywhere in a sentence.
+NOUNS_CAPITALISED = {"de", "lb"}
+_TOKEN = re.compile(r"<x(\d+)/>")
+#: What may stand between a sentence start and its first word.
+_OPENING = re.compile(r"(?:\s|</?g\d+>|<x\d+/>|[¿¡\"'«“‘(\[—–-])*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*$")
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether ``position`` opens a sentence (only markup and opening marks before it)."""
+    before = text[:position]
+    match = _OPENING.search(before)
+    stripped = before[: match.start()] if match else before
+    if stripped.endswith(":") and match and any(q in match.group(0) for q in "\"'«“‘"):
+        return True  # a quotation opening after a colon
+    return not stripped or bool(_SENTENCE_END.search(stripped))
 
 
 @dataclass(frozen=True)
@@ -35,11 +67,55 @@ class Protected:
 
     text: str
     replacements: dict[str, str] = field(default_factory=dict)
+    terms: frozenset[str] = frozenset()  # tokens of forced terms (capitalised at a sentence start)
+    lower_after: frozenset[str] = frozenset()  # tokens followed by a lowercase word in the source
 
     def restore(self, translated: str) -> str:
-        for token, value in self.replacements.items():
-            translated = translated.replace(token, value)
-        return translated
+        if not self.replacements:
+            return translated
+
+        def lower(match: re.Match[str]) -> str:
+            word = match.group(3)
+            titled = word[1:].islower() or (len(word) == 1 and word != "I")
+            if match.group(1) in self.lower_after and word[:1].isupper() and titled:
+                word = word[:1].lower() + word[1:]
+            return match.group(1) + match.group(2) + word
+
+        if self.lower_after:
+            translated = re.sub(r"(<x\d+/>)(\s+)(\w+)", lower, translated)
+
+        def swap(match: re.Match[str]) -> str:
+            token = match.group(0)
+            value = self.replacements.get(token)
+            if value is None:
+                return token
+            if token in self.terms and _starts_sentence(translated, match.start()):
+                value = value[:1].upper() + value[1:]
+            return value
+
+        return _TOKEN.sub(swap, translated)
+
+
+def article_names(meta: FrontMatter) -> tuple[str, ...]:
+    """People named in an article's front matter: its authors and the image credit.
+
+    A credit like ``Photo: Tomás Ferrer / Reuters`` gives ``Tomás Ferrer`` and
+    ``Reuters``; an author's family name is kept on its own too (``Doe``
+    said…), since articles name people by it.
+    """
+    names: list[str] = []
+    credit = meta.image.credit if meta.image and meta.image.credit else ""
+    parts = re.split(r"\s*(?:[/,;|&]|\band\b)\s*", credit.split(":", 1)[-1]) if credit else []
+    for name in (*meta.authors, *parts):
+        name = name.strip()
+        if name and any(ch.isupper() for ch in name) and name not in names:
+            names.append(name)
+    for author in meta.authors:
+        words = author.split()
+        family = words[-1] if len(words) > 1 else ""
+        if len(family) > 2 and family[0].isupper() and family not in names:
+            names.append(family)
+    return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -48,38 +124,61 @@ class Glossary:
 
     keep: tuple[str, ...] = ()
     terms: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    _patterns: dict[tuple[str, str], re.Pattern[str] | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _derived: dict[tuple[str, ...], Glossary] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
-    def _pattern(self, source: str, target: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-        forced = {k.lower(): v for k, v in self.terms.get((source, target), {}).items()}
-        words = sorted({*self.keep, *forced}, key=len, reverse=True)
-        if not words:
-            return None, forced
-        alternatives = "|".join(re.escape(w) for w in words)
-        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), forced
+    def with_names(self, names: Iterable[str]) -> Glossary:
+        """This glossary with more names to keep (an article's authors, …)."""
+        extra = tuple(n for n in names if n not in self.keep)
+        if not extra:
+            return self
+        if extra not in self._derived:
+            self._derived[extra] = Glossary((*self.keep, *extra), self.terms)
+        return self._derived[extra]
+
+    def _pattern(self, source: str, target: str) -> re.Pattern[str] | None:
+        key = (source, target)
+        if key not in self._patterns:
+            words = sorted({*self.keep, *self.terms.get(key, {})}, key=len, reverse=True)
+            alternatives = "|".join(re.escape(w) for w in words)
+            self._patterns[key] = (
+                re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if words else None
+            )
+        return self._patterns[key]
 
     def protect(self, text: str, source: str, target: str) -> Protected:
         """Swap every glossary hit in ``text`` for a token."""
-        pattern, forced = self._pattern(source, target)
+        pattern = self._pattern(source, target)
         if pattern is None:
             return Protected(text)
+        forced = {k.lower(): v for k, v in self.terms.get((source, target), {}).items()}
         keep = set(self.keep)
         replacements: dict[str, str] = {}
+        terms: set[str] = set()
+        lower_after: set[str] = set()
+        nouns = parse_language(target).primary in NOUNS_CAPITALISED
 
         def swap(match: re.Match[str]) -> str:
             found = match.group(0)
+            token = f"<x{FIRST_TOKEN + len(replacements)}/>"
             if found in keep:
-                value = found
+                replacements[token] = found
             elif found.lower() in forced:
-                value = forced[found.lower()]
-                if found[:1].isupper() and value[:1].islower():
-                    value = value[:1].upper() + value[1:]
+                replacements[token] = forced[found.lower()]
+                terms.add(token)
             else:  # a keep-name in the wrong case is an ordinary word
                 return found
-            token = f"<x{FIRST_TOKEN + len(replacements)}/>"
-            replacements[token] = value
+            after = re.match(r"\s+([^\W\d_])", text[match.end() :])
+            if after and after.group(1).islower() and not nouns:
+                lower_after.add(token)
             return token
 
-        return Protected(pattern.sub(swap, text), replacements)
+        protected = pattern.sub(swap, text)
+        return Protected(protected, replacements, frozenset(terms), frozenset(lower_after))
 
     def forced_terms(self, source: str, target: str) -> dict[str, str]:
         return dict(self.terms.get((source, target), {}))

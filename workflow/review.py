@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from workflow.catalog import entry_state, provenance, read_catalog, stats
 from workflow.errors import CatalogError, WorkflowError
 from workflow.extract import segment_article
-from workflow.glossary import Glossary, Protected, load_glossary
+from workflow.glossary import Glossary, Protected, article_names, load_glossary
 from workflow.languages import Language, parse_language
 from workflow.memory import TranslationMemory
 from workflow.project import SITE, Project
@@ -189,6 +189,8 @@ def machine_drafts(
     from workflow.mtcache import EngineCache
 
     glossary = load_glossary(project.inside(project.config.glossary_path))
+    if slug != SITE:  # translate keeps the article's own people too
+        glossary = glossary.with_names(article_names(project.article(slug).meta))
     default = project.config.engine_for(source, target.tag)
     wanted: dict[str, list[tuple[str, Protected]]] = {}
     for entry in entries:

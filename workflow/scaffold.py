@@ -28,6 +28,27 @@ default = "apertium"          # machine translation engine for any pair not list
 # "de:en" = "deepl"            # source:target = engine
 """
 
+GLOSSARY_TEMPLATE = """\
+# The project glossary.  `workflow translate` swaps these for placeholders
+# before any engine sees the text, so no engine can translate them.
+# An article's own authors and image credit are kept without being listed.
+# `workflow glossary suggest SLUG` lists likely names an article has that are
+# not here yet.
+
+# Names that stay as they are in every language: people, places, publications.
+# Matched exactly as written ("Rose" the name, never "rose" the flower).
+keep = [
+    # "The Harbour Review",
+    # "Joan Puig",
+]
+
+# Forced translations of house terms, per language pair (source:target).
+# Matched in any case; written as given here, with a capital only where the
+# translation starts a sentence.
+# [terms."en:es"]
+# "town council" = "ayuntamiento"
+"""
+
 BODY_TEMPLATE = """\
 Write the opening paragraph here. Keep one idea per sentence: each sentence
 becomes one segment for translators.
@@ -49,7 +70,7 @@ def init_project(
     sources: tuple[str, ...] = ("en",),
     targets: tuple[str, ...] = ("en", "es", "ca"),
 ) -> list[Path]:
-    """Create ``workflow.toml``, ``articles/`` and ``locales/`` in ``folder``."""
+    """Create ``workflow.toml``, ``glossary.toml``, ``articles/`` and ``locales/`` in ``folder``."""
     config_path = folder / CONFIG_NAME
     if config_path.exists():
         raise ProjectError(f"{config_path}: a project already exists here")
@@ -67,6 +88,10 @@ def init_project(
         (folder / sub).mkdir(parents=True, exist_ok=True)
         created.append(folder / sub)
     atomic_write_bytes(config_path, text.encode("utf-8"))
+    glossary = folder / "glossary.toml"
+    if not glossary.exists():
+        atomic_write_bytes(glossary, GLOSSARY_TEMPLATE.encode("utf-8"))
+        created.append(glossary)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         atomic_write_bytes(ignore, b"/instance/\n/public/\n*.lock\n")

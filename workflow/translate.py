@@ -49,7 +49,7 @@ from workflow.engines import (
 )
 from workflow.errors import EngineError, WorkflowError
 from workflow.fsutil import file_lock
-from workflow.glossary import Glossary, Protected, load_glossary
+from workflow.glossary import Glossary, Protected, article_names, load_glossary
 from workflow.languages import Language
 from workflow.memory import TranslationMemory
 from workflow.mtcache import EngineCache
@@ -194,6 +194,8 @@ class Translation:
     def _protect(self, msgid: str, slug: str, source: str, target: str, terms: bool) -> Protected:
         """``msgid`` with glossary names (and, if ``terms``, forced terms) swapped for tokens."""
         glossary = self.glossary if terms else dataclasses.replace(self.glossary, terms={})
+        if slug in self._articles:  # the article's authors and image credit are kept too
+            glossary = glossary.with_names(article_names(self._articles[slug].meta))
         return glossary.protect(msgid, source, target)
 
     def _collect(self) -> None:

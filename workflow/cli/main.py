@@ -11,6 +11,7 @@ import click
 from workflow import __version__
 from workflow.cli import (
     extract,
+    glossary,
     notify,
     project,
     publish,
@@ -58,6 +59,7 @@ for command in (
     project.new,
     extract.extract,
     translate.translate,
+    glossary.glossary,
     team.assign,
     team.work,
     review.check,
