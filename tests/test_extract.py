@@ -309,3 +309,33 @@ def test_old_translation_that_does_not_align_stays_a_whole_suggestion(project: P
     assert summary[0].msgstr in [e.msgstr for e in new]  # msgmerge: the closest old text
     kept = next(e for e in new if e.msgstr)
     assert "fuzzy" in kept.flags and kept.previous_msgid == summary[0].msgid
+
+
+def test_many_articles_are_extracted_in_worker_processes_with_the_same_result(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import workflow.extract as stage
+
+    alone = extract(project, [])
+    texts = _catalogues(project)
+    shutil.rmtree(project.locales_dir)
+    project.locales_dir.mkdir()
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 2)
+    together = extract(project, [])
+    assert [(r.slug, r.language, r.action) for r in together] == [
+        (r.slug, r.language, r.action) for r in alone
+    ]
+    assert _catalogues(project) == texts and len(texts) == 7
+
+
+def _catalogues(project: Project) -> dict[str, str]:
+    """Every article catalogue's text, dates left out."""
+    return {
+        p.parent.parent.name + "/" + p.name: "\n".join(
+            line for line in p.read_text().splitlines() if "-Date:" not in line
+        )
+        for p in project.locales_dir.rglob("*.po")
+        if p.name != "site.po"
+    }

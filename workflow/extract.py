@@ -9,8 +9,13 @@ large newsroom archive after one edit down to milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
 
 from workflow.article import Article
 from workflow.audit import record
@@ -93,6 +98,60 @@ def extract_article(
     return results
 
 
+#: Articles to extract before more processes pay for their start.
+PARALLEL_FROM = 24
+_PROJECT: Project | None = None  # the project, in a worker process
+
+
+def _extract_one(
+    project: Project, slug: str, languages: tuple[str, ...], force: bool
+) -> tuple[list[ExtractResult], str | None]:
+    try:
+        article = project.article(slug)
+        return extract_article(project, article, project.targets(article, languages), force), None
+    except (ArticleError, CatalogError) as exc:
+        return [], exc.message
+
+
+def _start_worker(root: Path) -> None:
+    global _PROJECT
+    if _PROJECT is None:  # spawned, not forked
+        _PROJECT = Project.load(root)
+
+
+def _in_worker(job: tuple[str, tuple[str, ...], bool]) -> tuple[list[ExtractResult], str | None]:
+    assert _PROJECT is not None
+    return _extract_one(_PROJECT, *job)
+
+
+def _outcomes(
+    project: Project, slugs: list[str], languages: tuple[str, ...], force: bool
+) -> Iterator[tuple[str, tuple[list[ExtractResult], str | None]]]:
+    """Each article's results, from worker processes when there are many articles.
+
+    Articles are independent (one catalogue each per language, each written
+    under its own lock), so a large first extract uses every core; this
+    process alone writes the audit log.  Forked workers share the loaded
+    project; where this process runs threads (a progress bar), workers are
+    spawned instead, since forking a threaded process is unsafe.
+    """
+    workers = min(os.cpu_count() or 1, 8, len(slugs) // (PARALLEL_FROM // 2))
+    if workers < 2 or len(slugs) < PARALLEL_FROM:
+        for slug in slugs:
+            yield slug, _extract_one(project, slug, languages, force)
+        return
+    global _PROJECT
+    forking = threading.active_count() == 1 and "fork" in get_all_start_methods()
+    _PROJECT = project if forking else None
+    context = get_context("fork" if forking else "spawn")
+    jobs = [(slug, languages, force) for slug in slugs]
+    try:
+        with ProcessPoolExecutor(workers, context, _start_worker, (project.root,)) as pool:
+            yield from zip(slugs, pool.map(_in_worker, jobs, chunksize=4), strict=True)
+    finally:
+        _PROJECT = None
+
+
 def extract(
     project: Project,
     slugs: list[str],
@@ -107,18 +166,14 @@ def extract(
     """
     results: list[ExtractResult] = []
     failures: list[str] = []
-    for slug in project.select(slugs):
-        try:
-            article = project.article(slug)
-            targets = project.targets(article, languages)
-            done = extract_article(project, article, targets, force)
-            results.extend(done)
-            changed = {r.language: r.action for r in done if r.action in ("created", "updated")}
-            if changed:
-                record(project.root, "extract", slug=slug, languages=changed)
-                events.source_changed(project, slug, changed)
-        except (ArticleError, CatalogError) as exc:
-            failures.append(exc.message)
+    for slug, (done, failure) in _outcomes(project, project.select(slugs), languages, force):
+        if failure is not None:
+            failures.append(failure)
+        results.extend(done)
+        changed = {r.language: r.action for r in done if r.action in ("created", "updated")}
+        if changed:
+            record(project.root, "extract", slug=slug, languages=changed)
+            events.source_changed(project, slug, changed)
         if advance is not None:
             advance(slug)
     if failures:

@@ -261,9 +261,12 @@ def _cut(pieces: list[Piece], split: Callable[[str], list[str]]) -> list[list[Pi
         starts.append(position)
         flat.append(_flat(piece))
         position += len(flat[-1])
+    sentences = split("".join(flat))
+    if len(sentences) < 2:
+        return [list(pieces)] if pieces else []
     bounds = []
     offset = 0
-    for sentence in split("".join(flat))[:-1]:
+    for sentence in sentences[:-1]:
         offset += len(sentence)
         bounds.append(offset)
 
@@ -388,6 +391,8 @@ def split_pieces(pieces: list[Piece], split: Callable[[str], list[str]]) -> list
     byte.  Sentences an image's alt text spans are kept together.
     """
     groups = _cut(pieces, split)
+    if not any(p.kind == "open" for p in pieces):  # no markup pairs: nothing to keep whole
+        return [_strip(group, set()) for group in groups]
     while True:
         ranges = _ranges(groups)
         hoisted = _hoisted(groups, ranges)
