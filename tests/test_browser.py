@@ -137,7 +137,7 @@ def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: 
         page.keyboard.press("Enter")
         page.wait_for_url(f"{base}/review/{SLUG}/es")
         assert page.locator("html").get_attribute("lang") == "es"
-        assert "0 de 40 segmentos revisados" in page.inner_text("#progress-text")
+        assert "0 de 42 segmentos revisados" in page.inner_text("#progress-text")
         page.evaluate("window.deskMarker = 'no reload'")
 
         # the first Tab stop skips to the first segment to review
@@ -192,12 +192,12 @@ def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: 
         assert page.inner_text(f"#s-{storm} .status .state") == "Revisado"
         assert re.search(r"revisado por ana, \d+ \w+", page.inner_text(f"#s-{storm} .status .prov"))
         assert page.locator(f"#s-{storm} .feedback .problem").count() == 0
-        assert "3 de 40 segmentos revisados" in page.inner_text("#progress-text")
+        assert "3 de 42 segmentos revisados" in page.inner_text("#progress-text")
         assert page.get_attribute("#article-progress", "value") == "3"
         page.wait_for_function(
             "() => document.getElementById('announce').textContent.includes('Guardado.')"
         )
-        assert "3 de 40" in page.inner_text("#announce")
+        assert "3 de 42" in page.inner_text("#announce")
         assert page.evaluate("window.deskMarker") == "no reload"
 
         # a second version, then the history brings the first one back

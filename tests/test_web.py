@@ -404,8 +404,8 @@ def test_json_save_answer_carries_state_provenance_findings_and_progress(
     assert answer["provenance"][0].startswith("traducción automática (pseudo)")  # type: ignore[index]
     assert answer["progress"] == {  # type: ignore[index]
         "reviewed": 1,
-        "total": 40,
-        "text": "1 de 40 segmentos revisados",
+        "total": 42,
+        "text": "1 de 42 segmentos revisados",
     }
     # the findings are those of the text now stored: "Quién pagó" has no final punctuation issue,
     # a text with a doubled word has one warning, worded in Spanish
@@ -425,7 +425,7 @@ def test_json_save_answer_carries_state_provenance_findings_and_progress(
     ).json
     assert spanish["findings"][0]["message"] == "palabra repetida 'quién'"  # type: ignore[index]
     assert spanish["findings"][0]["label"] == "Palabra repetida"  # type: ignore[index]
-    assert "Guardado." in spanish["announce"] and "1 de 40" in spanish["announce"]  # type: ignore[index]
+    assert "Guardado." in spanish["announce"] and "1 de 42" in spanish["announce"]  # type: ignore[index]
 
 
 def test_quality_errors_are_shown_before_anything_is_stored(
@@ -585,7 +585,7 @@ def test_dashboard_shows_titles_stages_progress_and_open_findings(
     save(client, csrf, base=entry(project, MSGID).msgstr, text="Quién pagó")
     page = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "How the harbour was rebuilt" in page and "del inglés" in page
-    assert "en revisión" in page and "1 de 40 revisados" in page
+    assert "en revisión" in page and "1 de 42 revisados" in page
     assert re.search(r'class="warnings">\d+ avisos<', page)
     assert 'action="/approve/' not in page  # a translator is offered no release actions
 
