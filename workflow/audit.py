@@ -33,6 +33,8 @@ EVENTS = (
     "resolve",
     "reopen",
     "ready",
+    # work brought in from outside (workflow.exchange)
+    "import",
 )
 
 

@@ -31,7 +31,7 @@ SOURCE_HASH = "X-Workflow-Source-Hash"
 SOURCE_LANGUAGE = "X-Workflow-Source-Language"
 #: Translator-comment lines starting with this are workflow's own provenance notes.
 PROVENANCE = "workflow: "
-_MACHINE_KINDS = ("machine ", "memory ", "attention ", "previous translation: ")
+_MACHINE_KINDS = ("machine ", "memory ", "attention ", "previous translation: ", "imported ")
 SOURCE_PATH = "X-Workflow-Source"
 WRAP = 0
 
@@ -175,7 +175,8 @@ def needs_machine(entry: polib.POEntry) -> bool:
         return True
     if "fuzzy" not in entry.flags or not entry.previous_msgid:
         return False
-    return not any(note.startswith(("machine ", "memory ")) for note in provenance(entry))
+    drafted = ("machine ", "memory ", "imported ")  # an agency's suggestion counts as a draft
+    return not any(note.startswith(drafted) for note in provenance(entry))
 
 
 def entry_state(entry: polib.POEntry) -> str:

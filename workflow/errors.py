@@ -60,3 +60,7 @@ class PublishError(WorkflowError):
 
 class GitError(WorkflowError):
     """The project is not in a git repository, or git refused (pull, merge, push)."""
+
+
+class ExchangeError(WorkflowError):
+    """A TMX or XLIFF file that cannot be read, or does not fit the project."""

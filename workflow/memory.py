@@ -22,7 +22,8 @@ import polib
 from rapidfuzz import fuzz, process
 
 from workflow.catalog import SOURCE_LANGUAGE, read_catalog, read_header
-from workflow.errors import CatalogError, LanguageError
+from workflow.errors import CatalogError, ExchangeError, LanguageError
+from workflow.exchange.tmxfile import MEMORY_DIR, read_stored
 from workflow.languages import parse_language
 
 _SCHEMA = """
@@ -33,6 +34,11 @@ CREATE TABLE IF NOT EXISTS units (
 );
 CREATE INDEX IF NOT EXISTS units_lookup ON units (source, target, msgid);
 CREATE INDEX IF NOT EXISTS units_path ON units (path);
+CREATE TABLE IF NOT EXISTS imported (
+    path TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    msgid TEXT NOT NULL, msgstr TEXT NOT NULL, reviewed INTEGER NOT NULL, origin TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS imported_lookup ON imported (source, target, msgid);
 """
 
 
@@ -43,6 +49,7 @@ class Suggestion:
     score: float  # 0-100
     source: str
     translation: str
+    origin: str = ""  # an imported memory's origin (``agency.tmx``); "" for the project's own
 
 
 def cache_dir(root: Path) -> Path:
@@ -72,7 +79,8 @@ class TranslationMemory:
         parsed = parsed or {}
         locales = self.root / "locales"
         seen: dict[str, str] = {}
-        for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
+        imported = sorted((self.root / MEMORY_DIR).glob("*.tmx"))
+        for path in [*sorted(locales.glob("*/LC_MESSAGES/*.po")), *imported]:
             stat = path.stat()
             seen[path.relative_to(self.root).as_posix()] = f"{stat.st_size}:{stat.st_mtime_ns}"
         known = dict(self.db.execute("SELECT path, stamp FROM files"))
@@ -80,9 +88,15 @@ class TranslationMemory:
         with self.db:
             for gone in set(known) - set(seen):
                 self.db.execute("DELETE FROM units WHERE path = ?", (gone,))
+                self.db.execute("DELETE FROM imported WHERE path = ?", (gone,))
                 self.db.execute("DELETE FROM files WHERE path = ?", (gone,))
             for rel in changed:
                 self.db.execute("DELETE FROM units WHERE path = ?", (rel,))
+                self.db.execute("DELETE FROM imported WHERE path = ?", (rel,))
+                if rel.endswith(".tmx"):
+                    self._import(rel)
+                    self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (rel, seen[rel]))
+                    continue
                 units = self._units(rel, parsed.get(rel))
                 self.db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)", units)
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (rel, seen[rel]))
@@ -103,20 +117,59 @@ class TranslationMemory:
             if entry.msgstr and "fuzzy" not in entry.flags
         ]
 
+    def _import(self, rel: str) -> None:
+        """Index an imported TMX (``memory/*.tmx``, see :mod:`workflow.exchange.tmx`)."""
+        from workflow.config import CONFIG_NAME, load_config
+
+        config = load_config(self.root / CONFIG_NAME)
+        known = {lang.tag: lang for lang in config.languages}
+        try:
+            stored = read_stored(self.root / rel, known)
+        except ExchangeError:
+            return  # broken: `workflow tmx import` said so when it was made
+        self.db.executemany(
+            "INSERT INTO imported VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (rel, u.source, u.target, u.text, u.translation, stored.reviewed, stored.origin)
+                for u in stored.units
+            ],
+        )
+
     def exact(self, source: str, target: str) -> dict[str, str]:
-        """Every reviewed ``msgid → msgstr`` for a language pair (latest file wins)."""
+        """Every reviewed ``msgid → msgstr`` for a language pair (latest file wins).
+
+        Units imported as reviewed count too; the project's own reviews win over them.
+        """
+        rows = self.db.execute(
+            "SELECT msgid, msgstr FROM imported WHERE source = ? AND target = ? AND reviewed = 1 "
+            "ORDER BY rowid",
+            (source, target),
+        )
+        table = dict(rows)
         rows = self.db.execute(
             "SELECT msgid, msgstr FROM units WHERE source = ? AND target = ? ORDER BY rowid",
             (source, target),
         )
-        return dict(rows)
+        table.update(rows)
+        return table
+
+    def suggestions(self, source: str, target: str) -> dict[str, tuple[str, str]]:
+        """Imported suggestions (not reviewed) for a pair: ``msgid → (msgstr, origin)``."""
+        rows = self.db.execute(
+            "SELECT msgid, msgstr, origin FROM imported WHERE source = ? AND target = ? "
+            "AND reviewed = 0 ORDER BY rowid",
+            (source, target),
+        )
+        return {msgid: (msgstr, origin) for msgid, msgstr, origin in rows}
 
     def suggest(
         self, text: str, source: str, target: str, limit: int = 3, cutoff: float = 60.0
     ) -> list[Suggestion]:
-        """The closest reviewed translations of ``text``, best first."""
-        table = self.exact(source, target)
+        """The closest reviewed translations of ``text``, best first (imported ones with origin)."""
+        table = {msgid: (msgstr, "") for msgid, msgstr in self.exact(source, target).items()}
+        for msgid, found in self.suggestions(source, target).items():
+            table.setdefault(msgid, found)
         matches = process.extract(
             text, list(table), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
         )
-        return [Suggestion(round(score, 1), msgid, table[msgid]) for msgid, score, _ in matches]
+        return [Suggestion(round(score, 1), msgid, *table[msgid]) for msgid, score, _ in matches]

@@ -53,6 +53,7 @@ class Suggestion:
     source: str = ""  # memory: the sentence it translated
     diff: str = ""  # memory: escaped HTML, how its source differs from this one
     engine: str = ""  # machine: the engine
+    origin: str = ""  # memory: an imported memory's origin (agency.tmx), not reviewed here
 
 
 @dataclass
@@ -229,12 +230,16 @@ class _RowMaker:
         self.source, self.target = source, target
         self.glossary: Glossary = load_glossary(project.inside(project.config.glossary_path))
         self.memory: dict[str, str] = {}
+        self.origins: dict[str, str] = {}  # imported suggestions (TMX): msgid → origin
         self.machine: dict[str, tuple[str, str]] = {}
         if suggest:
             memory = TranslationMemory(project.root)
             try:
                 memory.refresh()
                 self.memory = memory.exact(source.tag, target.tag)  # read once per page
+                for msgid, (text, origin) in memory.suggestions(source.tag, target.tag).items():
+                    if msgid not in self.memory:
+                        self.memory[msgid], self.origins[msgid] = text, origin
             finally:
                 memory.close()
             self.machine = machine_drafts(project, slug, source.tag, target, entries)
@@ -280,7 +285,8 @@ class _RowMaker:
         for msgid, score, _ in matches:
             text = self.memory[msgid]
             diff = "" if msgid == entry.msgid else diff_html(msgid, entry.msgid)
-            found.append(Suggestion("memory", text, round(score, 1), msgid, diff))
+            origin = self.origins.get(msgid, "")
+            found.append(Suggestion("memory", text, round(score, 1), msgid, diff, origin=origin))
         machine = self.machine.get(entry.msgid)
         if machine is not None and all(s.text != machine[1] for s in found):
             found.append(Suggestion("machine", machine[1], engine=machine[0]))

@@ -10,6 +10,7 @@ import click
 
 from workflow import __version__
 from workflow.cli import (
+    exchange,
     extract,
     glossary,
     notify,
@@ -78,6 +79,8 @@ for command in (
     sync.sync,
     sync.merge_po,
     notify.notify,
+    exchange.tmx,
+    exchange.xliff,
 ):
     cli.add_command(command)
 
