@@ -30,7 +30,7 @@ import os
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polib
@@ -48,6 +48,7 @@ from workflow.engines import (
     engine_names,
 )
 from workflow.errors import EngineError, WorkflowError
+from workflow.executor import Executor, InProcess, Pending, translate_unit
 from workflow.fsutil import file_lock
 from workflow.glossary import Glossary, Protected, article_names, load_glossary
 from workflow.languages import Language
@@ -149,6 +150,7 @@ class Translation:
         engines: Mapping[str, Engine] | None = None,
         today: dt.date | None = None,
         redo: bool = False,
+        executor: Executor | None = None,
     ) -> None:
         if engine is not None and engine not in engine_names() and engine not in (engines or {}):
             raise EngineError(f"unknown engine {engine!r} (known: {', '.join(engine_names())})")
@@ -173,6 +175,8 @@ class Translation:
         self._articles: dict[str, Article] = {}
         self._catalogs = CatalogCache(project.relative)
         self._advance: Callable[[int], None] | None = None
+        #: Where engine calls run: a Dask cluster (see workflow.executor), or here.
+        self.executor = executor
 
     # -- plan ----------------------------------------------------------------
 
@@ -416,8 +420,12 @@ class Translation:
         """Send one pair's units through a bounded pool; the failure message, if any."""
         engine = self.engines[pair[0]]
         workers = max(1, int(getattr(engine, "concurrency", 1)))
+        cluster = self._cluster()
+        if cluster is not None:  # as many calls at once as it has workers
+            workers = cluster.workers
+            units = _spread(units, workers)
         queue = deque(units)
-        pending: deque[tuple[Unit, Future[list[str]]]] = deque()
+        pending: deque[tuple[Unit, Pending[list[str]]]] = deque()
         failure: EngineFailed | None = None
         left = 0
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -425,7 +433,7 @@ class Translation:
             def submit() -> None:
                 if queue and failure is None:
                     unit = queue.popleft()
-                    pending.append((unit, pool.submit(self._call, engine, pair, unit)))
+                    pending.append((unit, self._submit(pool, engine, pair, unit)))
 
             for _ in range(workers + 1):
                 submit()
@@ -436,6 +444,8 @@ class Translation:
                     continue
                 try:
                     answers = future.result()
+                    if cluster is not None and self._advance is not None:
+                        self._advance(len(unit.texts))
                 except EngineFailed as exc:
                     failure = failure or exc
                     left += len(unit.texts)
@@ -450,6 +460,28 @@ class Translation:
             return None
         left += sum(len(u.texts) for u in queue)
         return f"{failure.message}; {left} segments still to do for {pair[1]}→{pair[2]}"
+
+    def _cluster(self) -> Executor | None:
+        """The executor when it is not this process (which the engine's own threads serve)."""
+        return None if isinstance(self.executor, InProcess) else self.executor
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, engine: Engine, pair: Pair, unit: Unit
+    ) -> Pending[list[str]]:
+        """One engine call: on a thread here, or on the executor's cluster (made there by name)."""
+        cluster = self._cluster()
+        if cluster is None:
+            return pool.submit(self._call, engine, pair, unit)
+        first = self.waiting[pair][unit.keys[0]][0]
+        return cluster.submit(
+            translate_unit,
+            pair[0],
+            self.project.config,
+            unit.texts,
+            first.source,
+            first.target,
+            unit.context,
+        )
 
     def _call(self, engine: Engine, pair: Pair, unit: Unit) -> list[str]:
         first = self.waiting[pair][unit.keys[0]][0]
@@ -504,6 +536,17 @@ class Translation:
                         self.report.filled += 1
                 self._catalogs.write(po, path, "PO-Revision-Date")
             fills.clear()
+
+
+def _spread(units: list[Unit], workers: int) -> list[Unit]:
+    """Cut plain batches smaller so every worker of a cluster has some (whole articles stay)."""
+    total = sum(len(u.texts) for u in units)
+    if len(units) >= workers * 2 or total < workers * 2 or any(u.context for u in units):
+        return units
+    size = -(-total // (workers * 2))
+    texts = [t for u in units for t in u.texts]
+    keys = [k for u in units for k in u.keys]
+    return [Unit(texts[i : i + size], keys[i : i + size]) for i in range(0, total, size)]
 
 
 def _usable(text: str, answer: str) -> bool:

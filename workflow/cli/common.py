@@ -113,3 +113,14 @@ def interface_missing_message(tag: str) -> str:
         f"English labels (translate and approve `site`: workflow translate site --to {tag}, "
         f"review, workflow approve site --lang {tag})"
     )
+
+
+#: ``--executor`` for commands that fan work out (translate, publish).
+executor_option = click.option(
+    "--executor",
+    "executor_spec",
+    metavar="WHERE",
+    envvar="WORKFLOW_EXECUTOR",
+    help="Run engine calls / rendering on local:N (a local Dask cluster of N processes) or "
+    "tcp://scheduler:8786 (default: in this process).",
+)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from workflow.cli.common import err, load_project, out, progress_bar, split_languages
+from workflow.cli.common import (
+    err,
+    executor_option,
+    load_project,
+    out,
+    progress_bar,
+    split_languages,
+)
 
 
 @click.command()
@@ -18,6 +25,7 @@ from workflow.cli.common import err, load_project, out, progress_bar, split_lang
     help="Also translate again every machine draft nobody has reviewed or edited yet.",
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be sent; send nothing.")
+@executor_option
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -26,6 +34,7 @@ def translate(
     engine: str | None,
     redo: bool,
     dry_run: bool,
+    executor_spec: str | None,
 ) -> None:
     """Machine-translate every untranslated or source-changed segment.
 
@@ -41,7 +50,9 @@ def translate(
       workflow translate harbour-rebuilt --to es,ca
       workflow translate --engine pseudo    # try layouts without an engine
       workflow translate --redo --engine deepl --to es   # better drafts, same review
+      workflow translate --executor local:4  # an archive: engine calls on 4 processes
     """
+    from workflow.executor import open_executor
     from workflow.translate import TranslateError, Translation
 
     translation = Translation(
@@ -49,9 +60,16 @@ def translate(
     )
     report = translation.plan()
     if not dry_run:
-        with progress_bar(translation.total, "translate") as progress:
-            task = progress.add_task("translate", total=translation.total, item="segments")
-            report = translation.run(lambda n: progress.update(task, advance=n))
+        executor = translation.executor = (
+            open_executor(executor_spec) if translation.total else None
+        )
+        try:
+            with progress_bar(translation.total, "translate") as progress:
+                task = progress.add_task("translate", total=translation.total, item="segments")
+                report = translation.run(lambda n: progress.update(task, advance=n))
+        finally:
+            if executor is not None:
+                executor.close()
     table = Table(title="would be sent" if dry_run else "sent")
     for name in ("engine", "pair", "segments", "characters", "memory", "cached", "repeats"):
         table.add_column(name, justify="left" if name in ("engine", "pair") else "right")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workflow.audit import record
 from workflow.errors import PublishError
+from workflow.executor import Executor
 from workflow.fsutil import write_if_changed
 from workflow.project import Project
 from workflow.publish.feeds import render_feeds, render_sitemaps
@@ -44,8 +45,17 @@ class BuildResult:
     interface_missing: list[str] = field(default_factory=list)
 
 
-def build(project: Project, out: Path, now: dt.datetime | None = None) -> BuildResult:
-    """Build the site into ``out``: the recipe."""
+def build(
+    project: Project,
+    out: Path,
+    now: dt.datetime | None = None,
+    executor: Executor | None = None,
+) -> BuildResult:
+    """Build the site into ``out``: the recipe.
+
+    With an ``executor`` (a Dask cluster), article bodies are rendered there
+    first; every file is still written here.
+    """
     from workflow.publish.check import check_site
     from workflow.publish.strings import load_site_catalogs, missing_strings
 
@@ -57,6 +67,8 @@ def build(project: Project, out: Path, now: dt.datetime | None = None) -> BuildR
     files: dict[str, str] = {}
     markdown = MarkdownCache(project.root)
     try:
+        if executor is not None:
+            markdown.warm((v.markdown for vs in site.articles.values() for v in vs), executor)
         bodies = render_articles(site, env, files, media, markdown)
     finally:
         markdown.close()
