@@ -92,7 +92,8 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
 #: Every character used as a quotation mark somewhere, plus ASCII.
 QUOTE_CHARS = set("\"'«»„“”‚‘’‹›「」『』")
 _OPENERS, _CLOSERS = "([{", ")]}"
-_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")
+#: Digits with single separators between them (``10,000.5``, ``10 000``); ``2019, 2020`` is two.
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
 _URL = re.compile(
     r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]|[\w.+-]+@[\w-]+\.[\w.-]+\w"
 )
@@ -214,7 +215,7 @@ def _terms(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
 def _untranslated(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     words = _WORD.findall(_text(seg.source))
     if seg.translation == seg.source and len(words) > 1 and any(w.isalpha() for w in words):
-        names = " ".join(glossary.keep)
+        names = {word for name in glossary.keep for word in _WORD.findall(name)}
         if not all(word in names for word in words):
             yield _finding("untranslated", WARNING, N_("translation is identical to the source"))
 
@@ -296,7 +297,8 @@ def _quotes(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     if straight % 2:
         yield _finding("quotes", WARNING, N_("unbalanced %(marks)s"), marks='"')
     if marks:
-        for start, end in ((marks[0], marks[1]), (marks[2], marks[3])):
+        # French nests «…» in «…»: one pair, checked once
+        for start, end in dict.fromkeys(((marks[0], marks[1]), (marks[2], marks[3]))):
             if start != end and text.count(start) != text.count(end):
                 yield _finding(
                     "quotes", WARNING, N_("unbalanced %(marks)s"), marks=f"{start}…{end}"
