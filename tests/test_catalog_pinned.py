@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import polib
@@ -142,11 +143,31 @@ def test_fuzzy_candidates_share_the_context_and_have_a_translation() -> None:
         reviewed("The harbour was rebuilt.", ""),  # untranslated: nothing to offer
     )
     merged = by_msgid(merge(old, [seg("The harbour was rebuilt!")], SOURCE))
-    assert merged["The harbour was rebuilt!"].msgstr == ""
+    new = merged["The harbour was rebuilt!"]
+    assert (new.msgstr, new.flags, new.previous_msgid) == ("", [], None)
     # the title kept its translation as obsolete; the empty entry is simply dropped
     assert merged["~The harbour was rebuilt"].msgstr == "El puerto fue reconstruido"
     assert merged["~The harbour was rebuilt"].msgctxt == "title"
     assert "~The harbour was rebuilt." not in merged
+
+
+def test_an_entry_still_in_use_is_not_offered_to_a_similar_new_sentence() -> None:
+    old = catalogue(reviewed("The vote was close.", "La votación fue ajustada."))
+    segments = [seg("The vote was close."), seg("The vote was close!", line=2)]
+    merged = by_msgid(merge(old, segments, SOURCE))
+    assert merged["The vote was close."].msgstr == "La votación fue ajustada."
+    new = merged["The vote was close!"]
+    assert (new.msgstr, new.flags, new.previous_msgid) == ("", [], None)
+    assert len(merged) == 2
+
+
+def test_similarity_is_over_whole_sentences_not_a_part_of_one() -> None:
+    # "The vote" is all inside the new sentence (a partial match of 90), but the
+    # sentences as wholes are only 24 % alike: no fuzzy suggestion.
+    old = catalogue(reviewed("The vote", "La votación"))
+    long = "The vote was postponed until next week because of the storm"
+    merged = by_msgid(merge(old, [seg(long)], SOURCE))
+    assert merged[long].msgstr == "" and merged["~The vote"].msgstr == "La votación"
 
 
 def test_obsolete_entries_are_not_fuzzy_candidates_but_come_back_exactly() -> None:
@@ -227,11 +248,12 @@ def test_stats_with_several_entries_in_every_state() -> None:
         reviewed("g", "", flags=["fuzzy"]),  # fuzzy without text is still untranslated
         reviewed("h", "H", obsolete=True),
     )
+    po.insert(0, reviewed("z", "Z", obsolete=True))  # wherever an obsolete entry sits
     counts = stats(po)
     assert (counts.total, counts.translated, counts.fuzzy, counts.untranslated) == (7, 3, 2, 2)
     assert counts.done == pytest.approx(3 / 7)
     assert stats(catalogue()).done == 1.0  # nothing to do is done
-    assert [entry_state(e) for e in po][5:7] == ["untranslated", "untranslated"]
+    assert [entry_state(e) for e in po][6:8] == ["untranslated", "untranslated"]
 
 
 def test_needs_machine_only_for_empty_or_changed_and_unfilled_entries() -> None:
@@ -261,6 +283,9 @@ def test_provenance_notes_are_replaced_and_the_translators_own_kept() -> None:
     assert provenance(reviewed("b", "B")) == []
     set_provenance(entry)
     assert entry.tcomment == "mine\nalso mine"
+    fresh = reviewed("c", "C")
+    set_provenance(fresh, "machine apertium 2024")
+    assert fresh.tcomment == "workflow: machine apertium 2024"
 
 
 def test_strip_machine_notes_keeps_review_and_silence_notes() -> None:
@@ -307,8 +332,22 @@ def test_new_catalogue_header_fields_and_creation_date() -> None:
     assert meta["Plural-Forms"] == parse_language("pt-BR").plural_forms
     assert meta["X-Generator"].startswith("workflow ")
     assert meta["X-Workflow-Source"] == "articles/harbour.md"
-    assert po.header.startswith("Portuguese (Brazil) translation of articles/harbour.md.\n")
+    assert po.header == (
+        "Portuguese (Brazil) translation of articles/harbour.md.\n"
+        "Made by `workflow extract`: edit msgstr freely (here, in Poedit or in the\n"
+        "review app); msgid changes come from the article and are merged on extract."
+    )
     assert po.wrapwidth == 0
+
+
+def test_dates_are_utc_whatever_the_machines_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: never the same hour as UTC
+    time.tzset()
+    try:
+        assert _near_now(new_catalog(parse_language("es"), "p", "s").metadata["PO-Revision-Date"])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_write_stamps_the_chosen_date_field_only_when_content_changed(tmp_path: Path) -> None:
@@ -326,6 +365,31 @@ def test_write_stamps_the_chosen_date_field_only_when_content_changed(tmp_path: 
     assert not write_catalog(po, path, date_field="PO-Revision-Date")
 
 
+def test_write_stamps_a_file_without_the_date_field(tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    po = catalogue(reviewed("Hello", ""))
+    del po.metadata["PO-Revision-Date"]
+    write_catalog(po, path)
+    po[0].msgstr = "Hola"
+    assert write_catalog(po, path, date_field="PO-Revision-Date")
+    assert "PO-Revision-Date" not in read_catalog(path).metadata
+    assert read_catalog(path)[0].msgstr == "Hola"
+
+
+def test_only_the_headers_date_is_stamped(tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    po = catalogue()
+    po.metadata["POT-Creation-Date"] = "2001-01-01 00:00+0000"
+    quoted = "POT-Creation-Date: 2001-01-01 00:00+0000\n"
+    po.append(reviewed("Header lines look like this:\n" + quoted * 2, quoted * 2))
+    write_catalog(po, path)
+    po.append(reviewed("More", ""))
+    assert write_catalog(po, path)
+    again = read_catalog(path)
+    assert again.metadata["POT-Creation-Date"] != "2001-01-01 00:00+0000"
+    assert again[0].msgid.endswith(quoted * 2) and again[0].msgstr == quoted * 2
+
+
 def test_write_replaces_an_unreadable_old_file(tmp_path: Path) -> None:
     path = tmp_path / "x.po"
     path.write_bytes(b"\xff\xfe not utf-8")
@@ -334,6 +398,7 @@ def test_write_replaces_an_unreadable_old_file(tmp_path: Path) -> None:
     assert read_catalog(path)[0].msgstr == "Hola"
 
 
+@pytest.mark.usefixtures("fresh_cache")
 def test_wrapwidth_zero_never_folds_long_lines(tmp_path: Path) -> None:
     long = " ".join(["word"] * 60)
     po = catalogue(reviewed(long, long.upper()))
@@ -347,6 +412,41 @@ def test_wrapwidth_zero_never_folds_long_lines(tmp_path: Path) -> None:
     assert f'msgstr "{long.upper()}"' in path.read_text("utf-8")
 
 
+@pytest.fixture
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[object, ...], str]:
+    """An empty serialiser cache (it lives as long as the process)."""
+    cache: dict[tuple[object, ...], str] = {}
+    monkeypatch.setattr("workflow.catalog._ENTRY_TEXT", cache)
+    return cache
+
+
+def test_serialiser_remembers_each_entrys_text_within_a_limit(
+    fresh_cache: dict[tuple[object, ...], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long = " ".join(["word"] * 40)
+    po = catalogue(reviewed("a", "A"), reviewed(long, long), reviewed("c", "C"))
+    assert catalog_text(po) == str(po)
+    assert sorted(fresh_cache.values()) == sorted(e.__unicode__(0) for e in po)
+    calls = []
+    original = polib.POEntry.__unicode__
+
+    def counted(entry: polib.POEntry, wrapwidth: int = 0) -> str:
+        calls.append(entry.msgid)
+        return original(entry, wrapwidth)
+
+    monkeypatch.setattr(polib.POEntry, "__unicode__", counted)
+    po[2].msgstr = "CC"
+    assert catalog_text(po) == str(po)
+    calls.clear()
+    catalog_text(po)
+    assert calls == [""]  # only the header entry, which is never cached
+    monkeypatch.setattr("workflow.catalog._ENTRY_TEXT_LIMIT", 2)
+    fresh_cache.clear()
+    catalog_text(po)
+    assert len(fresh_cache) <= 2
+
+
+@pytest.mark.usefixtures("fresh_cache")
 @pytest.mark.parametrize(
     "field",
     [
@@ -385,6 +485,7 @@ def test_serialiser_cache_never_serves_text_of_an_older_version(field: str) -> N
     assert catalog_text(po) == str(po)
 
 
+@pytest.mark.usefixtures("fresh_cache")
 def test_plural_entry_text_follows_its_forms() -> None:
     entry = polib.POEntry(msgid="one boat", msgid_plural="%d boats", msgstr_plural={0: "a", 1: "b"})
     po = catalogue(entry)
@@ -449,6 +550,10 @@ def test_lint_finds_each_kind_of_broken_line() -> None:
     assert lint_po("msgid 'single quotes'\n") == (
         "line 1: not a valid PO line: \"msgid 'single quotes'\""
     )
+    assert lint_po('#| msgid "open\n') == "line 1: not a valid PO line: '#| msgid \"open'"
+    assert lint_po("#| a comment without quotes\n") is None
+    for harmless in ("#~", "#|", "#~ comment", '#| msgid "old"'):
+        assert lint_po(f'{harmless}\nmsgid "a"\n') == "line 2: msgid without msgstr"
     long = "x" * 100
     assert lint_po(long) == f"line 1: not a valid PO line: {long[:40]!r}"
 
@@ -508,8 +613,26 @@ def test_cache_forgets_a_catalogue_whose_write_failed(
     def fail(*_args: object) -> bool:
         raise OSError("disk full")
 
+    cache.forget(tmp_path / "never-held.po")  # nothing to forget is fine
     monkeypatch.setattr("workflow.catalog.write_if_changed", fail)
     po[0].msgstr = "B"
     with pytest.raises(OSError, match="disk full"):
         cache.write(po, path)
     assert list(cache.held()) == [other]
+
+
+@pytest.mark.parametrize("field", ["POT-Creation-Date", "PO-Revision-Date"])
+def test_cache_write_stamps_the_date_field_it_is_given(tmp_path: Path, field: str) -> None:
+    path = tmp_path / "x.po"
+    po = catalogue(reviewed("a", ""))
+    po.metadata["POT-Creation-Date"] = po.metadata["PO-Revision-Date"] = "2001-01-01 00:00+0000"
+    cache = CatalogCache()
+    cache.write(po, path)
+    po[0].msgstr = "A"
+    if field == "POT-Creation-Date":
+        assert cache.write(po, path)  # the default
+    else:
+        assert cache.write(po, path, field)
+    meta = read_catalog(path).metadata
+    other = "PO-Revision-Date" if field == "POT-Creation-Date" else "POT-Creation-Date"
+    assert _near_now(meta[field]) and meta[other] == "2001-01-01 00:00+0000"
