@@ -342,9 +342,18 @@ SAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(("source", "translation"), SAMPLES)
-def test_every_finding_carries_its_checks_severity(source: str, translation: str) -> None:
-    findings = run_checks(source, translation, "en", "es", GLOSSARY)
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [(*s, "es") for s in SAMPLES]
+    + [
+        ("The vote.", "La votación. ", "es"),  # trailing whitespace
+        ('He said "no".', 'Esan zuen "ez.', "eu"),  # unbalanced straight quotes, no table
+    ],
+)
+def test_every_finding_carries_its_checks_severity(
+    source: str, translation: str, target: str
+) -> None:
+    findings = run_checks(source, translation, "en", target, GLOSSARY)
     assert findings
     assert all(f.severity == CHECKS[f.check][0] for f in findings)
 
