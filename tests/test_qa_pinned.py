@@ -207,8 +207,8 @@ def test_whitespace_leading_trailing_and_double_spaces() -> None:
     ("source", "translation", "message"),
     [
         ("Did it?", "¿Lo hizo.", "ends with '.', the source with '?'"),
-        ("It did.", "Lo hizo", "ends with 'nothing', the source with '.'"),
-        ("It did", "Lo hizo!", "ends with '!', the source with 'nothing'"),
+        ("It did.", "Lo hizo", "ends with nothing, the source with '.'"),
+        ("It did", "Lo hizo!", "ends with '!', the source with nothing"),
         ("Note:", "Nota;", "ends with ';', the source with ':'"),
     ],
 )
