@@ -114,3 +114,15 @@ def fill() -> Callable[..., None]:
         po.save()
 
     return fill
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many cases each fuzz target ran and how they ended (tests/test_fuzz.py)."""
+    import sys
+
+    fuzz = sys.modules.get("tests.test_fuzz")
+    for target, tally in (getattr(fuzz, "TALLY", None) or {}).items():
+        terminalreporter.write_line(
+            f"fuzz {target}: {tally['cases']} cases, {tally['results']} results, "
+            f"{tally['errors']} one-line errors"
+        )

@@ -168,19 +168,30 @@ def test_lockout_grows_and_success_resets(sample: Path) -> None:
         now[0] += waits[-1]
     assert waits[:5] == [0, 0, 0, 0, 0]
     assert waits[5:] == [2, 4, 8, 16]
+    for _ in range(100):  # a patient guesser: the lock stays at its cap
+        now[0] += throttle.wait(keys)
+        throttle.failed(keys)
+    assert throttle.wait(keys) == 15 * 60
+    throttle.db().execute("UPDATE failures SET count = 5000")  # weeks of guessing
+    throttle.failed(keys)
+    assert throttle.wait(keys) == 15 * 60
     throttle.succeeded(("name:ana",))
     throttle.failed(keys)
     assert throttle.wait(("name:ana",)) == 0
 
 
 def _login_time(store: UserStore, name: str) -> float:
-    started = time.perf_counter()
+    started = time.process_time()
     assert store.authenticate(name, "not the password") is None
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def test_known_and_unknown_names_take_the_same_time(sample: Path) -> None:
-    """Median time to refuse a known and an unknown name, interleaved: within 20 %."""
+    """Median work to refuse a known and an unknown name, interleaved: within 20 %.
+
+    CPU time of this process, so other engineers' jobs on a shared machine do not
+    decide the outcome; ``bench/login_bench.py`` measures the wall time over HTTP.
+    """
     store = UserStore(sample / "instance")
     store.add("ana", "translator", ("es",), PASSWORDS["ana"])
     _login_time(store, "ana"), _login_time(store, "nobody")  # warm up both paths

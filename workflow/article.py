@@ -4,6 +4,12 @@ An article file is ``---``, YAML front matter, ``---`` and a Markdown body.  The
 front matter is validated field by field; any problem is one line naming the
 file (and line, where YAML knows it).  The body is kept byte for byte so the
 segmenter can map sentences back onto it exactly.
+
+Front matter is untrusted input, so the YAML reader is strict: aliases (``*a``,
+the root of "billion laughs" bombs) and merge keys are refused, a key given
+twice is an error naming both lines, and dates are read as text and checked
+here, so ``2024-02-30`` is one line naming the field instead of a traceback.
+Files larger than the project's limit are refused before they are read.
 """
 
 from __future__ import annotations
@@ -42,9 +48,58 @@ _FIELDS = {
 }
 _IMAGE_FIELDS = {"src", "alt", "caption", "credit"}
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
-#: libyaml's safe loader where PyYAML was built with it (10x faster), else PyYAML's.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---[ \t]*\r?$")
+#: Lines before the front matter text (the opening ``---``), for line numbers in messages.
+_OFFSET = 2
+
+
+class _Refused(yaml.YAMLError):
+    """YAML that is valid but that front matter does not allow."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader where PyYAML has it (10x faster); no duplicates, dates as text."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[tuple[str, str], int] = {}
+        for key_node, _value in node.value:
+            line = key_node.start_mark.line + _OFFSET
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(line, "front matter may not use YAML merge keys (<<)")
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise _Refused(
+                        line, f"duplicate key {key_node.value!r} (first on line {seen[key]})"
+                    )
+                seen[key] = line
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+def _load_yaml(front: str) -> object:
+    """Parse front matter YAML strictly (see the module docstring)."""
+    for event in yaml.parse(front, Loader=_StrictLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + _OFFSET if event.start_mark else _OFFSET
+            raise _Refused(line, f"front matter may not use YAML aliases (*{event.anchor})")
+    return yaml.load(front, Loader=_StrictLoader)
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A value for an error message: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -146,16 +201,22 @@ class Article:
 
 
 def _date(name: str, value: object, problems: list[str]) -> dt.date | None:
+    """An ISO date (a date-time is cut to its date); an impossible one names why."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and re.match(r"^\s*\d{4}-\d\d?-\d\d?(?:[Tt ]|\s*$)", value):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.append(f"{name} must be an ISO date like 2024-08-19, not {value!r}")
+            if len(text) <= 10:
+                day, month, year = (int(part) for part in reversed(text.split("-")))
+                return dt.date(year, month, day)
+            return dt.datetime.fromisoformat(text.replace("t", "T")).date()
+        except ValueError as exc:
+            problems.append(f"{name}: {_show(value)} is not a valid date ({exc})")
+            return None
+    problems.append(f"{name} must be an ISO date like 2024-08-19, not {_show(value)}")
     return None
 
 
@@ -176,7 +237,7 @@ def _names(name: str, value: object, problems: list[str]) -> tuple[str, ...]:
     names = []
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            problems.append(f"{name} must be a name or a list of names, not {item!r}")
+            problems.append(f"{name} must be a name or a list of names, not {_show(item)}")
             continue
         names.append(item.strip())
     return tuple(names)
@@ -197,7 +258,7 @@ def parse_front_matter(data: object) -> FrontMatter:
     problems: list[str] = []
     for key in data:
         if key not in _FIELDS:
-            problems.append(f"unknown field {key!r}")
+            problems.append(f"unknown field {_show(key)}")
     for required in ("title", "published", "language"):
         if data.get(required) in (None, ""):
             problems.append(f"missing required field {required!r}")
@@ -210,7 +271,7 @@ def parse_front_matter(data: object) -> FrontMatter:
         translated_from = _language("translated_from", data["translated_from"], problems)
     status = data.get("status", "ready")
     if status not in STATUSES:
-        problems.append(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        problems.append(f"status must be one of {', '.join(STATUSES)}, not {_show(status)}")
     image = None
     raw_image = data.get("image")
     if raw_image is not None:
@@ -221,7 +282,7 @@ def parse_front_matter(data: object) -> FrontMatter:
         else:
             for key in raw_image:
                 if key not in _IMAGE_FIELDS:
-                    problems.append(f"unknown field 'image.{key}'")
+                    problems.append(f"unknown field {_show(f'image.{key}')}")
             src = _text("image.src", raw_image.get("src"), problems)
             if not src:
                 problems.append("missing required field 'image.src'")
@@ -289,7 +350,11 @@ def parse_article(source: bytes, path: Path, slug: str, display: str | None = No
     except ValueError as exc:
         raise ArticleError(f"{where}: {exc}") from exc
     try:
-        data = yaml.load(front, Loader=_LOADER) if front.strip() else {}
+        data = _load_yaml(front) if front.strip() else {}
+    except _Refused as exc:
+        raise ArticleError(f"{where}: line {exc.line}: {exc.message}") from exc
+    except RecursionError as exc:
+        raise ArticleError(f"{where}: front matter nests too deeply") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
@@ -302,8 +367,8 @@ def parse_article(source: bytes, path: Path, slug: str, display: str | None = No
     return Article(slug=slug, path=path, meta=meta, body=body, body_line=body_line, source=source)
 
 
-def read_article(path: Path, display: str | None = None) -> Article:
-    """Read ``articles/<slug>.md``."""
+def read_article(path: Path, display: str | None = None, max_bytes: int | None = None) -> Article:
+    """Read ``articles/<slug>.md``; a file over ``max_bytes`` is refused unread."""
     slug = path.stem
     where = display or str(path)
     if not SLUG_RE.match(slug):
@@ -311,9 +376,17 @@ def read_article(path: Path, display: str | None = None) -> Article:
             f"{where}: file name must be a slug of lowercase letters, digits and hyphens"
         )
     try:
-        source = path.read_bytes()
+        with path.open("rb") as handle:
+            source = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     except OSError as exc:
         raise ArticleError(f"{where}: cannot read ({exc.strerror})") from exc
+    if max_bytes is not None and len(source) > max_bytes:
+        size = path.stat().st_size
+        raise ArticleError(
+            f"{where}: {-(-size // 1024)} KB is over the article size limit "
+            f"(limits.article_kb = {max_bytes // 1024} in workflow.toml); split the article "
+            "or raise the limit"
+        )
     return parse_article(source, path, slug, where)
 
 

@@ -6,11 +6,19 @@ unchanged sentence keeps its translation and review state; a changed sentence
 gets the closest old translation, marked fuzzy, with the old msgid kept as
 ``#| msgid``; a removed sentence becomes obsolete (``#~``) so its translation
 is not lost.  Writes are atomic and skipped when nothing changed.
+
+Reading is strict where polib is lenient: a half-saved entry, a duplicate, a
+header ``msgfmt --check`` would refuse (``Plural-Forms``, charset) or a
+catalogue with fewer entries than ``extract`` wrote (``X-Workflow-Entries``: a
+file cut between two entries is still valid PO) is one clear error instead of
+a file that is silently "repaired", refilled or released.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +41,8 @@ SOURCE_LANGUAGE = "X-Workflow-Source-Language"
 PROVENANCE = "workflow: "
 _MACHINE_KINDS = ("machine ", "memory ", "attention ", "previous translation: ", "imported ")
 SOURCE_PATH = "X-Workflow-Source"
+#: How many live entries ``extract`` wrote; fewer on reading means entries were lost.
+ENTRIES = "X-Workflow-Entries"
 WRAP = 0
 
 
@@ -96,8 +106,78 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
-def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
-    """Read a PO file; a broken or non-UTF-8 file is one clear error."""
+_PLURAL_FORMS = re.compile(
+    r"^\s*nplurals\s*=\s*(?P<n>[^;]*?)\s*;\s*plural\s*=\s*(?P<expr>[^;]*?)\s*;?\s*$"
+)
+
+
+@functools.cache
+def _plural_problem(value: str) -> str | None:
+    """What ``msgfmt --check`` would say about a ``Plural-Forms`` value, or ``None``."""
+    match = _PLURAL_FORMS.match(value)
+    if match is None:
+        return "must read 'nplurals=N; plural=EXPRESSION;'"
+    if not match["n"].isdigit() or int(match["n"]) < 1:
+        return f"nplurals must be a whole number of at least 1, not {match['n'][:20]!r}"
+    count = int(match["n"])
+    try:
+        plural = gettext.c2py(match["expr"])
+    except (ValueError, RecursionError) as exc:
+        return f"plural is not a valid expression ({exc})"
+    try:
+        largest = max(plural(n) for n in range(1001))  # what msgfmt evaluates
+    except ZeroDivisionError:
+        return "plural can divide by zero"
+    if largest >= count:
+        return f"nplurals = {count} but plural can be as large as {largest}"
+    return None
+
+
+def header_problems(po: polib.POFile) -> list[str]:
+    """Header problems that make the catalogue unsafe to compile or to read as UTF-8."""
+    problems = []
+    content_type = po.metadata.get("Content-Type")
+    charset = re.search(r"charset=([^\s;]+)", content_type or "")
+    if charset is None:
+        problems.append(
+            f"header Content-Type {content_type or ''!r} names no charset "
+            "(workflow reads and writes 'text/plain; charset=UTF-8')"
+        )
+    elif charset.group(1).upper().replace("_", "-") not in ("UTF-8", "UTF8"):
+        problems.append(
+            f"header Content-Type charset {charset.group(1)[:20]!r} is not UTF-8 "
+            "(workflow reads and writes UTF-8: convert the file with msgconv)"
+        )
+    plural_forms = po.metadata.get("Plural-Forms", "").strip()
+    count = None
+    if plural_forms:
+        problem = _plural_problem(plural_forms)
+        if problem is not None:
+            problems.append(f"header Plural-Forms {plural_forms[:60]!r}: {problem}")
+        else:
+            count = int(_PLURAL_FORMS.match(plural_forms)["n"])  # type: ignore[index]
+    for entry in po:
+        if entry.msgid_plural and not entry.obsolete:
+            if not plural_forms:
+                problems.append("plural entries need a Plural-Forms header")
+                break
+            forms = len(entry.msgstr_plural)
+            if count is not None and forms != count and any(entry.msgstr_plural.values()):
+                problems.append(f"nplurals = {count} but {entry.msgid[:30]!r} has {forms} forms")
+                break
+    return problems
+
+
+def live_entries(po: polib.POFile) -> int:
+    return sum(1 for entry in po if not entry.obsolete)
+
+
+def read_catalog(path: Path, display: str | None = None, accept_lost: bool = False) -> polib.POFile:
+    """Read a PO file; a broken, non-UTF-8 or cut file is one clear error.
+
+    ``accept_lost`` reads a catalogue with fewer entries than its header
+    records (``extract --accept-lost`` then recreates them untranslated).
+    """
     where = display or str(path)
     try:
         data = path.read_bytes()
@@ -112,9 +192,30 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
     if problem is not None:
         raise CatalogError(f"{where}: broken PO file ({problem})")
     try:
-        return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
+        # polib's own duplicate check is quadratic (a list scan per entry): ours is a set.
+        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
         raise CatalogError(f"{where}: broken PO file ({exc})") from exc
+    seen: set[tuple[str | None, str]] = set()
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise CatalogError(f"{where}: broken PO file (entry {entry.msgid[:40]!r} twice)")
+        seen.add(key)
+    problems = header_problems(po)
+    if problems:
+        raise CatalogError(f"{where}: {'; '.join(problems)}")
+    expected = po.metadata.get(ENTRIES, "")
+    found = len(seen)
+    if not accept_lost and expected.isdigit() and found < int(expected):
+        raise CatalogError(
+            f"{where}: has {found} of its {expected} entries: the others were lost "
+            f"(a cut or badly merged file?). Restore it (git checkout -- {where}), or run "
+            f"`workflow extract {path.stem} --accept-lost` to recreate them untranslated"
+        )
+    return po
 
 
 def read_header(path: Path) -> dict[str, str]:

@@ -18,6 +18,12 @@ Example::
     [engines]
     default = "apertium"            # engine for any pair not listed below
     "de:en" = "pseudo"              # source:target = engine
+
+    [review]
+    idle_minutes = 120              # a review-app session ends after this long unused
+
+    [limits]
+    article_kb = 256                # larger article files are refused, not cut
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ _SECTIONS: dict[str, set[str]] = {
     "project": set(),  # time zone and deadlines: checked by workflow.team.settings
     "notify": set(),  # webhooks and e-mail: checked by workflow.team.settings
     "approval": {"warnings"},
+    "review": {"idle_minutes"},
+    "limits": {"article_kb"},
 }
 #: ``[approval] warnings``: "allow" (warnings never block) or "block" (a warning blocks
 #: approval until it is silenced with a reason, like an error).
@@ -98,6 +106,29 @@ class GitSettings:
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """The review app: how long an unused session stays open."""
+
+    idle_minutes: int = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes past which input is refused with a clear error instead of taking minutes.
+
+    256 KB is four times the longest long read a newsroom publishes (10,000
+    words); extract stays linear and takes seconds at the limit
+    (``bench/limits_bench.py``).
+    """
+
+    article_kb: int = 256
+
+    @property
+    def article_bytes(self) -> int:
+        return self.article_kb * 1024
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated project configuration."""
 
@@ -113,6 +144,8 @@ class Config:
     git: GitSettings = field(default_factory=GitSettings)
     team: TeamSettings = field(default_factory=TeamSettings)
     warnings_block: bool = False
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    limits: Limits = field(default_factory=Limits)
 
     def targets_for(self, source: Language) -> tuple[Language, ...]:
         """Target languages for an article written in ``source`` (all but itself)."""
@@ -151,6 +184,18 @@ class _Checker:
             self.problem(name, f"must be a non-empty string, not {value!r}")
             return None
         return value.strip()
+
+    def whole(
+        self, data: dict[str, Any], section: str, key: str, low: int, high: int
+    ) -> int | None:
+        """An optional whole number in ``low..high``."""
+        if key not in data:
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(f"{section}.{key}", f"must be a whole number {low}..{high}, not {value!r}")
+            return None
+        return value
 
     def language(self, name: str, value: object) -> Language | None:
         try:
@@ -259,6 +304,8 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
     policy = tables["approval"].get("warnings", "allow")
     if policy not in WARNING_POLICIES:
         check.problem("approval.warnings", f"must be one of {', '.join(WARNING_POLICIES)}")
+    idle = check.whole(tables["review"], "review", "idle_minutes", 1, 7 * 24 * 60)
+    article_kb = check.whole(tables["limits"], "limits", "article_kb", 1, 64 * 1024)
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -276,6 +323,8 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> Config:
         git=git,
         team=team,
         warnings_block=policy == "block",
+        review=ReviewSettings(idle) if idle is not None else ReviewSettings(),
+        limits=Limits(article_kb) if article_kb is not None else Limits(),
     )
 
 

@@ -20,9 +20,11 @@ from pathlib import Path
 from workflow.article import Article
 from workflow.audit import record
 from workflow.catalog import (
+    ENTRIES,
     SOURCE_HASH,
     SOURCE_LANGUAGE,
     Stats,
+    live_entries,
     merge,
     new_catalog,
     read_catalog,
@@ -62,9 +64,18 @@ def segment_article(article: Article) -> tuple[list[Segment], Document]:
 
 
 def extract_article(
-    project: Project, article: Article, targets: list[Language], force: bool = False
+    project: Project,
+    article: Article,
+    targets: list[Language],
+    force: bool = False,
+    accept_lost: bool = False,
 ) -> list[ExtractResult]:
-    """Create or merge the article's catalogue in each target language."""
+    """Create or merge the article's catalogue in each target language.
+
+    A catalogue with fewer entries than it should have is refused unless
+    ``accept_lost`` (then the lost entries come back untranslated).
+    """
+    force = force or accept_lost
     if article.meta.status == "draft":
         return [ExtractResult(article.slug, t.tag, "skipped (draft)") for t in targets]
     digest = source_hash(article)
@@ -82,7 +93,7 @@ def extract_article(
         with file_lock(path):
             existed = path.exists()
             old = (
-                read_catalog(path, project.relative(path))
+                read_catalog(path, project.relative(path), accept_lost)
                 if existed
                 else new_catalog(language, f"{project.config.site_name} {article.slug}", source_ref)
             )
@@ -92,6 +103,7 @@ def extract_article(
             po.metadata[SOURCE_LANGUAGE] = article.meta.language.tag
             po.metadata["Language"] = language.gettext_id
             po.metadata["Plural-Forms"] = language.plural_forms
+            po.metadata[ENTRIES] = str(live_entries(po))
             written = write_catalog(po, path)
         action = "created" if not existed else ("updated" if written else "unchanged")
         results.append(ExtractResult(article.slug, language.tag, action, stats(po)))
@@ -104,11 +116,12 @@ _PROJECT: Project | None = None  # the project, in a worker process
 
 
 def _extract_one(
-    project: Project, slug: str, languages: tuple[str, ...], force: bool
+    project: Project, slug: str, languages: tuple[str, ...], force: bool, accept_lost: bool = False
 ) -> tuple[list[ExtractResult], str | None]:
     try:
         article = project.article(slug)
-        return extract_article(project, article, project.targets(article, languages), force), None
+        targets = project.targets(article, languages)
+        return extract_article(project, article, targets, force, accept_lost), None
     except (ArticleError, CatalogError) as exc:
         return [], exc.message
 
@@ -119,13 +132,19 @@ def _start_worker(root: Path) -> None:
         _PROJECT = Project.load(root)
 
 
-def _in_worker(job: tuple[str, tuple[str, ...], bool]) -> tuple[list[ExtractResult], str | None]:
+def _in_worker(
+    job: tuple[str, tuple[str, ...], bool, bool],
+) -> tuple[list[ExtractResult], str | None]:
     assert _PROJECT is not None
     return _extract_one(_PROJECT, *job)
 
 
 def _outcomes(
-    project: Project, slugs: list[str], languages: tuple[str, ...], force: bool
+    project: Project,
+    slugs: list[str],
+    languages: tuple[str, ...],
+    force: bool,
+    accept_lost: bool = False,
 ) -> Iterator[tuple[str, tuple[list[ExtractResult], str | None]]]:
     """Each article's results, from worker processes when there are many articles.
 
@@ -138,13 +157,13 @@ def _outcomes(
     workers = min(os.cpu_count() or 1, 8, len(slugs) // (PARALLEL_FROM // 2))
     if workers < 2 or len(slugs) < PARALLEL_FROM:
         for slug in slugs:
-            yield slug, _extract_one(project, slug, languages, force)
+            yield slug, _extract_one(project, slug, languages, force, accept_lost)
         return
     global _PROJECT
     forking = threading.active_count() == 1 and "fork" in get_all_start_methods()
     _PROJECT = project if forking else None
     context = get_context("fork" if forking else "spawn")
-    jobs = [(slug, languages, force) for slug in slugs]
+    jobs = [(slug, languages, force, accept_lost) for slug in slugs]
     try:
         with ProcessPoolExecutor(workers, context, _start_worker, (project.root,)) as pool:
             yield from zip(slugs, pool.map(_in_worker, jobs, chunksize=4), strict=True)
@@ -158,6 +177,7 @@ def extract(
     languages: tuple[str, ...] = (),
     force: bool = False,
     advance: Callable[[str], None] | None = None,
+    accept_lost: bool = False,
 ) -> list[ExtractResult]:
     """Extract every named article (all when ``slugs`` is empty).
 
@@ -166,7 +186,9 @@ def extract(
     """
     results: list[ExtractResult] = []
     failures: list[str] = []
-    for slug, (done, failure) in _outcomes(project, project.select(slugs), languages, force):
+    for slug, (done, failure) in _outcomes(
+        project, project.select(slugs), languages, force, accept_lost
+    ):
         if failure is not None:
             failures.append(failure)
         results.extend(done)

@@ -54,15 +54,20 @@ class Language:
         return self.tag
 
 
-@lru_cache(maxsize=256)
 def parse_language(tag: object) -> Language:
     """Validate a BCP 47 tag with Babel and return its canonical form.
 
     Raises :class:`LanguageError` with the offending tag for anything CLDR does
-    not know.
+    not know (a list or a table from YAML or TOML included).
     """
     if not isinstance(tag, str) or not tag.strip():
-        raise LanguageError(f"unknown language tag {tag!r} (use BCP 47, such as 'en' or 'pt-BR')")
+        shown = repr(tag) if len(repr(tag)) <= 40 else repr(tag)[:39] + "…"
+        raise LanguageError(f"unknown language tag {shown} (use BCP 47, such as 'en' or 'pt-BR')")
+    return _parse_language(tag)
+
+
+@lru_cache(maxsize=256)
+def _parse_language(tag: str) -> Language:
     text = tag.strip().replace("_", "-")
     try:
         locale = Locale.parse(text, sep="-")

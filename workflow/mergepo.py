@@ -35,7 +35,15 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import WRAP, catalog_text, lint_po, provenance, set_provenance
+from workflow.catalog import (
+    ENTRIES,
+    WRAP,
+    catalog_text,
+    lint_po,
+    live_entries,
+    provenance,
+    set_provenance,
+)
 from workflow.errors import CatalogError
 from workflow.fsutil import atomic_write_bytes
 
@@ -258,6 +266,8 @@ def merge_catalogs(
         report.entries += 1
         report.from_theirs += source == "theirs"
         report.conflicts += source == "conflict"
+    if ENTRIES in merged.metadata:  # the merge decided what the catalogue holds
+        merged.metadata[ENTRIES] = str(live_entries(merged))
     return merged, report
 
 

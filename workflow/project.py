@@ -93,7 +93,7 @@ class Project:
             )
         if not path.exists():
             raise ArticleError(f"articles/{slug}.md: no such article")
-        article = read_article(path, self.relative(path))
+        article = read_article(path, self.relative(path), self.config.limits.article_bytes)
         sources = {lang.tag for lang in self.config.source_languages}
         if article.meta.language.tag not in sources:
             raise ArticleError(

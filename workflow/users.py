@@ -9,11 +9,17 @@ and a salted password hash (werkzeug's scrypt); passwords are never stored.
 
 A person may also choose the review app's interface language
 (``ui_language``, optional: without it the browser's preference is used).
+
+Sessions of the app hold each person's :attr:`User.stamp`; any change to the
+password, role or languages (or removing the person) changes or drops it, so
+their open sessions end at once (see :mod:`workflow.web.sessions`).  Fields
+added later are optional: a ``users.json`` without them still reads.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import secrets
@@ -49,24 +55,42 @@ class User:
     def can_approve(self) -> bool:
         return self.role in ("editor", "admin")
 
+    @property
+    def stamp(self) -> str:
+        """What a session remembers of this person: changes with password, role or languages."""
+        what = "\n".join((self.password_hash, self.role, *sorted(self.languages)))
+        return hashlib.sha256(what.encode()).hexdigest()
+
 
 @functools.lru_cache(maxsize=8)
-def _read_users(path: str, mtime_ns: int, size: int) -> dict[str, User]:
+def _read_users(path: str, mtime_ns: int, size: int, inode: int) -> dict[str, User]:
     """The users file, parsed once per version of it (every request asks)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WorkflowError(f"{path}: not a valid users file ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(d, dict) for d in data.values()):
+        raise WorkflowError(f"{path}: not a valid users file (expected name: {{role, …}})")
     return {name: _user(name, d) for name, d in data.items()}
 
 
 def _user(name: str, d: dict[str, object]) -> User:
     """One entry of users.json; fields added later (display_name, ui_language) may be absent."""
+    languages = d.get("languages") or ()
     return User(
         name,
-        str(d["role"]),
-        tuple(d["languages"]),  # type: ignore[arg-type]
-        str(d["password_hash"]),
+        str(d.get("role", "translator")),
+        tuple(str(tag) for tag in languages) if isinstance(languages, (list, tuple)) else (),
+        str(d.get("password_hash", "")),
         str(d.get("display_name", "")),
         str(d.get("ui_language", "")),
     )
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown names against, so they cost what a known name costs."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 class UserStore:
@@ -76,10 +100,11 @@ class UserStore:
         self.path = instance / "users.json"
 
     def _load(self) -> dict[str, User]:
-        if not self.path.exists():
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
             return {}
-        data = json.loads(self.path.read_text(encoding="utf-8"))
-        return {name: _user(name, d) for name, d in data.items()}
+        return _read_users(str(self.path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
     def get(self, name: str) -> User | None:
         return self._load().get(name)
@@ -120,6 +145,16 @@ class UserStore:
             self._save(users)
         return user, password
 
+    def remove(self, name: str) -> User:
+        """Remove a person; their sessions end with the next request they make."""
+        with file_lock(self.path):
+            users = dict(self._load())
+            if name not in users:
+                raise WorkflowError(f"no user {name!r} (see `workflow user list`)")
+            user = users.pop(name)
+            self._save(users)
+        return user
+
     def set_ui_language(self, name: str, language: str) -> User:
         """Remember the interface language a person chose ("" = follow the browser)."""
         with file_lock(self.path):
@@ -137,7 +172,11 @@ class UserStore:
         self.path.chmod(0o600)
 
     def authenticate(self, name: str, password: str) -> User | None:
+        """The person if the password is theirs; an unknown name costs the same time."""
         user = self.get(name)
-        if user is None or not check_password_hash(user.password_hash, password):
+        if user is None:
+            check_password_hash(_dummy_hash(), password)
+            return None
+        if not check_password_hash(user.password_hash, password):
             return None
         return user

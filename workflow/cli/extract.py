@@ -14,8 +14,19 @@ from workflow.cli.common import err, load_project, out, progress_bar, split_lang
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "languages", help="Only these target languages, comma-separated.")
 @click.option("--force", is_flag=True, help="Re-segment even articles whose source is unchanged.")
+@click.option(
+    "--accept-lost",
+    is_flag=True,
+    help="Recreate, untranslated, entries a catalogue has lost (refused otherwise).",
+)
 @click.pass_context
-def extract(ctx: click.Context, slugs: tuple[str, ...], languages: str | None, force: bool) -> None:
+def extract(
+    ctx: click.Context,
+    slugs: tuple[str, ...],
+    languages: str | None,
+    force: bool,
+    accept_lost: bool,
+) -> None:
     """Cut articles into segments and merge them into their PO catalogues.
 
     Unchanged sentences keep their translation; changed ones get the closest
@@ -25,6 +36,7 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], languages: str | None, f
     Example:
       workflow extract                 # every article, every target language
       workflow extract harbour-rebuilt --lang es,ca
+      workflow extract harbour-rebuilt --accept-lost   # after a cut catalogue
     """
     from workflow.extract import ExtractError
     from workflow.extract import extract as run
@@ -41,6 +53,7 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], languages: str | None, f
                 split_languages(languages),
                 force,
                 advance=lambda slug: progress.update(task, advance=1, item=slug),
+                accept_lost=accept_lost,
             )
         except ExtractError as exc:
             failure, results = exc, exc.results

@@ -186,6 +186,22 @@ def user_add(
         out.print(f"password: {secret}  (shown once; stored only as a hash)")
 
 
+@user.command("remove")
+@click.argument("name")
+@click.pass_context
+def user_remove(ctx: click.Context, name: str) -> None:
+    """Remove a person: they can no longer log in, and their open sessions end.
+
+    \b
+    Example:
+      workflow user remove ana
+    """
+    from workflow.users import UserStore
+
+    UserStore(load_project(ctx).root / "instance").remove(name)
+    out.print(f"{name}: removed")
+
+
 @user.command("list")
 @click.pass_context
 def user_list(ctx: click.Context) -> None:
@@ -204,23 +220,44 @@ def user_list(ctx: click.Context) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--secure-cookies", is_flag=True, help="Send session cookies over HTTPS only.")
+@click.option(
+    "--secure-cookies/--insecure-cookies",
+    default=None,
+    help="Session cookies over HTTPS only [default: yes, unless --host is loopback].",
+)
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="Trust one reverse proxy's X-Forwarded-For/-Proto (client address, HTTPS).",
+)
 @click.option("--threads", default=8, show_default=True, help="Requests served at once.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool, threads: int) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    secure_cookies: bool | None,
+    behind_proxy: bool,
+    threads: int,
+) -> None:
     """Serve the review app for translators and editors.
+
+    Anywhere but on 127.0.0.1, serve it behind HTTPS (see SECURITY.md):
+    session cookies are then sent over HTTPS only.
 
     \b
     Example:
       workflow serve                      # http://127.0.0.1:8000/
-      workflow serve --host 0.0.0.0 --port 8080 --secure-cookies   # behind HTTPS
+      workflow serve --port 8080 --behind-proxy   # a reverse proxy speaks HTTPS
     """
     from waitress import serve as waitress_serve
 
     from workflow.web import create_app
+    from workflow.web.sessions import cookie_secure
 
     project = load_project(ctx)
-    app = create_app({"SESSION_COOKIE_SECURE": secure_cookies}, project.root)
+    secure = cookie_secure(host, behind_proxy, secure_cookies)
+    app = create_app({"SESSION_COOKIE_SECURE": secure, "BEHIND_PROXY": behind_proxy}, project.root)
     out.print(f"review app for {project.config.site_name}: http://{host}:{port}/  (Ctrl+C stops)")
     # waitress: a production WSGI server in pure Python, threaded, nothing to compile.
     waitress_serve(app, host=host, port=port, threads=threads, ident="workflow")

@@ -9,9 +9,12 @@ The interface speaks the person's language (:mod:`workflow.web.i18n`): their
 setting, else their browser's; every domain word — states, stages, checks,
 provenance — is worded by :mod:`workflow.web.labels`.
 
-Security: every page but the login page needs a session; sessions live in
-signed, HttpOnly, SameSite=Lax cookies; every POST carries a CSRF token
-(Flask-WTF); Jinja autoescaping shows everything a person typed as text.
+Security: every page but the login page needs a session; the signed,
+HttpOnly, SameSite=Lax cookie carries a token the server checks on every
+request (logout, a changed password, role or languages and idle time end it;
+:mod:`workflow.web.sessions`); failed logins are throttled; every POST carries
+a CSRF token (Flask-WTF); Jinja autoescaping shows everything a person typed
+as text.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def create_app(
         SECRET_KEY=_secret_key(instance),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=False,  # `workflow serve --secure-cookies` behind HTTPS
+        SESSION_COOKIE_SECURE=False,  # `workflow serve` sets it unless on loopback only
         WTF_CSRF_TIME_LIMIT=None,  # valid for the session
         MAX_CONTENT_LENGTH=1024 * 1024,
         PROJECT=project,
@@ -76,7 +79,7 @@ def create_app(
     from workflow.web import account, auth, dashboard, review
 
     app.extensions["workflow.saver"] = Saver(project)
-    app.register_blueprint(auth.bp)
+    auth.install(app)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(account.bp)

@@ -39,6 +39,7 @@ from workflow.web import labels
 from workflow.web.auth import login_required, require_language
 from workflow.web.i18n import gettext as _
 from workflow.web.i18n import ngettext
+from workflow.web.inputs import BadSave, save_body
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -115,8 +116,11 @@ def _attempt(data: Any, who: str) -> Save:
 def save(slug: str, language: str) -> Any:
     tag = parse_language(language).tag
     user = require_language(tag)
-    data = request.get_json(silent=True) if request.is_json else request.form
-    attempt = _attempt(data or {}, user.name)
+    try:
+        data = save_body(request)
+    except BadSave as bad:
+        return jsonify(result="invalid", message=bad.message), bad.status
+    attempt = _attempt(data, user.name)
     result = current_app.extensions["workflow.saver"].save(slug, tag, attempt)
     status = STATUS.get(result.result, 422)
     if _wants_json():
