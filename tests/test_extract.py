@@ -263,6 +263,7 @@ def test_old_one_segment_translations_become_fuzzy_suggestions_per_sentence(
     summary[0].flags = ["fuzzy"]
     summary[0].tcomment = "workflow: machine apertium 2024-12-01"
     po.metadata["X-Workflow-Source-Hash"] = "old"
+    po.metadata["X-Workflow-Entries"] = str(len(po))  # as the old segmenter wrote it
     po.save(str(path))
 
     extract(project, ["harbour-rebuilt"])
@@ -302,6 +303,7 @@ def test_old_translation_that_does_not_align_stays_a_whole_suggestion(project: P
     )
     summary[0].msgstr = "Un resumen en una sola frase sin punto"
     po.metadata["X-Workflow-Source-Hash"] = "old"
+    po.metadata["X-Workflow-Entries"] = str(len(po))  # as the old segmenter wrote it
     po.save(str(path))
     extract(project, ["harbour-rebuilt"])
     after = {(e.msgctxt, e.msgid): e for e in read_catalog(path)}
