@@ -334,7 +334,8 @@ def test_an_assignment_is_e_mailed_through_a_real_smtp_server(project: Project) 
     [mail] = inbox.messages
     assert mail["To"] == "ana@example.org" and "desk@example.org" in mail["From"]
     assert mail["Subject"] == (
-        "[The Harbour Review] marta assigned you to translate harbour-rebuilt into Spanish."
+        "[The Harbour Review] marta assigned you to translate How the harbour was rebuilt"
+        " into Spanish."
     )
     assert mail["Auto-Submitted"] == "auto-generated"
     text = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
@@ -351,7 +352,7 @@ def test_e_mail_waits_while_the_smtp_server_is_down(project: Project) -> None:
     with smtp_server(port) as (_port, inbox):  # the server is back (a new process)
         delivered = outbox.deliver_due(Project.load(project.root), notifications.send, force=True)
         assert [a.result for a in delivered] == ["delivered"]
-    assert inbox.messages[0]["Subject"].endswith("marta approved harbour-rebuilt in Spanish.")
+    assert inbox.messages[0]["Subject"].endswith("marta approved How the harbour was rebuilt in Spanish.")
 
 
 def test_cli_notify_commands(project: Project) -> None:

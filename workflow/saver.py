@@ -43,6 +43,7 @@ from workflow.project import SITE, Project
 from workflow.qa import CHECKS, ERROR, N_, Finding, run_checks, silenced
 from workflow.review import SITE_SOURCE, machine_drafts, segment_id
 from workflow.segment import placeholders_match
+from workflow.team import events
 
 #: confirm: store the text as reviewed; confirm-as-is: the current text;
 #: restore: an earlier version (from the history), as reviewed; copy-source and
@@ -216,6 +217,8 @@ class Saver:
                 save.done.set()
         for item in applied:
             self._audit(item, slug, source, target)
+        if applied:  # announces "ready for approval" when the last segment is reviewed
+            events.after_save(self.project, slug, target.tag, reviewed, total, batch[0].who)
 
     def _audit(self, item: _Applied, slug: str, source: str, target: Language) -> None:
         save, entry = item.save, item.entry

@@ -39,7 +39,7 @@ def feed(ctx: click.Context, person: str | None, limit: int) -> None:
       workflow notify feed --for marta
     """
     from workflow.team.notifications import feed as read_feed
-    from workflow.team.texts import catalogue, describe, when
+    from workflow.team.texts import article_title, catalogue, describe, when
 
     project = load_project(ctx)
     name = by_or_current(person)
@@ -48,9 +48,10 @@ def feed(ctx: click.Context, person: str | None, limit: int) -> None:
         err.print(f"no notifications for {name}")
         return
     zone = project.config.team.zone
+    _ = catalogue("en").gettext
     for note in notes:
         mark = "[bold]new[/] " if note.time > seen else ""
-        text = describe(note, name, catalogue("en").gettext, "en", zone)
+        text = describe(note, name, _, "en", zone, article_title(project, note.slug, _))
         out.print(f"{escape(when(note.time, zone, 'en'))}  {mark}{escape(text)}", soft_wrap=True)
 
 

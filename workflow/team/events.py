@@ -27,10 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-import polib
-
 from workflow.audit import current_user, record
-from workflow.catalog import stats
 from workflow.project import Project
 from workflow.team import assignments, notifications
 from workflow.team.assignments import Assignment
@@ -155,14 +152,16 @@ def _people(project: Project, slug: str, language: str) -> Assignment | None:
     return None
 
 
-def after_save(project: Project, slug: str, language: str, po: polib.POFile, who: str) -> None:
+def after_save(
+    project: Project, slug: str, language: str, reviewed: int, total: int, who: str
+) -> None:
     """After reviewers' saves: announce once when the last segment is reviewed.
 
-    Cheap when nothing changes (a count over the catalogue in hand, and a
-    small file read); called by the review app's saver after each commit.
+    Called by the review app's saver after each commit, with the counts it
+    took under the catalogue's lock; costs a small file read when nothing
+    changes.
     """
-    counts = stats(po)
-    complete = counts.total > 0 and counts.translated == counts.total
+    complete = total > 0 and reviewed == total
     now = assignments.now_in(project)
     if not assignments.mark_ready(project, slug, language, now if complete else None):
         return

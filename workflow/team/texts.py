@@ -64,12 +64,12 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
-def describe(note: Any, reader: str, _: Gettext, ui: str, zone: Any) -> str:
-    """One sentence telling ``reader`` what a notification is about."""
+def describe(note: Any, reader: str, _: Gettext, ui: str, zone: Any, title: str = "") -> str:
+    """One sentence telling ``reader`` what a notification is about (``title``: the article's)."""
     kind, slug, language, actor, data = note.kind, note.slug, note.language, note.actor, note.data
     values = {
         "actor": actor,
-        "article": slug,
+        "article": title or slug,
         "language": language_name(language, ui),
         "excerpt": excerpt(str(data.get("text", ""))),
         "note": excerpt(str(data.get("note", ""))),
@@ -103,12 +103,25 @@ def describe(note: Any, reader: str, _: Gettext, ui: str, zone: Any) -> str:
     return text % values
 
 
+def article_title(project: Project, slug: str, _: Gettext) -> str:
+    """An article's title for people (the slug if it cannot be read)."""
+    from workflow.errors import WorkflowError
+    from workflow.project import SITE
+
+    if slug == SITE:
+        return _("Site interface")
+    try:
+        return project.article(slug).meta.title if slug else ""
+    except WorkflowError:
+        return slug
+
+
 def email_text(project: Project, note: Any, person: str, language: str) -> tuple[str, str]:
     """Subject and body of the e-mail for one notification."""
     translations = catalogue(language)
     _ = translations.gettext
     zone = project.config.team.zone
-    line = describe(note, person, _, language, zone)
+    line = describe(note, person, _, language, zone, article_title(project, note.slug, _))
     site = project.config.site_name
     parts = [line, ""]
     app = project.config.team.app_url

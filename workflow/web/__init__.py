@@ -76,7 +76,7 @@ def create_app(
     app.jinja_env.globals.update(ui_language=i18n.language, kind_label=labels.kind)
 
     from workflow.saver import Saver
-    from workflow.web import account, auth, dashboard, review
+    from workflow.web import account, auth, dashboard, review, team
 
     app.extensions["workflow.saver"] = Saver(project)
     auth.install(app)
@@ -84,6 +84,7 @@ def create_app(
     app.register_blueprint(review.bp)
     app.register_blueprint(account.bp)
     install_lazy_commit(app, project)
+    team.init_app(app)  # My work, assignments, comments, notifications, activity
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
