@@ -328,19 +328,28 @@ def test_an_assignment_is_e_mailed_through_a_real_smtp_server(project: Project) 
         project = with_email(project, port)
         set_prefs(project, "ana", Prefs("ana@example.org", KINDS, "en"))
         set_prefs(project, "bo", Prefs("bo@example.org", ("mention",), "en"))
+        set_prefs(project, "eva", Prefs("eva@example.org", ("mention",), "ca"))
         made, _ = assignments.assign(project, SLUG, "es", "ana", "marta", reviewer="bo")
-        events.assigned(project, made, None)
-        assert inbox.arrived.wait(10)
-    [mail] = inbox.messages
+        events.assigned(project, made, None)  # bo wants mentions only
+        emit(project, "comment.created", SLUG, "es", "marta", {"eva": "mention"}, {"text": "Hola"})
+        deadline = time.monotonic() + 10
+        while len(inbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    mail, catalan = inbox.messages
     assert mail["To"] == "ana@example.org" and "desk@example.org" in mail["From"]
     assert mail["Subject"] == (
-        "[The Harbour Review] marta assigned you to translate How the harbour was rebuilt"
+        "[The Harbour Review] Marta Soler assigned you to translate How the harbour was rebuilt"
         " into Spanish."
     )
     assert mail["Auto-Submitted"] == "auto-generated"
     text = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert f"https://desk.example.org/review/{SLUG}/es" in text
-    assert [a.result for a in outbox.read_log(project)] == ["delivered"], "bo wants mentions only"
+    assert catalan["To"] == "eva@example.org"
+    assert catalan["Subject"] == (
+        "[The Harbour Review] Marta Soler t'ha esmentat a How the harbour was rebuilt (espanyol): "
+        "«Hola»"
+    ), "in the language eva chose"
+    assert [a.result for a in outbox.read_log(project)] == ["delivered", "delivered"]
 
 
 def test_e_mail_waits_while_the_smtp_server_is_down(project: Project) -> None:
@@ -352,7 +361,9 @@ def test_e_mail_waits_while_the_smtp_server_is_down(project: Project) -> None:
     with smtp_server(port) as (_port, inbox):  # the server is back (a new process)
         delivered = outbox.deliver_due(Project.load(project.root), notifications.send, force=True)
         assert [a.result for a in delivered] == ["delivered"]
-    assert inbox.messages[0]["Subject"].endswith("marta approved How the harbour was rebuilt in Spanish.")
+    assert inbox.messages[0]["Subject"].endswith(
+        "Marta Soler approved How the harbour was rebuilt in Spanish."
+    )
 
 
 def test_cli_notify_commands(project: Project) -> None:

@@ -51,7 +51,7 @@ def test_an_editor_assigns_and_the_translator_sees_it_in_my_work(
     made = assignments.read_assignments(project, SLUG)["es"]
     assert (made.translator, made.assigned_by, made.due is not None) == ("ana", "marta", True)
     dashboard = text(client.get("/"))
-    assert 'class="assignee">ana<' in dashboard and "overdue" in dashboard
+    assert 'class="assignee">Ana Ruiz<' in dashboard and "overdue" in dashboard
     client.post("/logout", data={"csrf_token": csrf})
 
     csrf = login(client, "ana")
@@ -93,7 +93,10 @@ def test_comment_mention_question_notify_and_resolve(client: FlaskClient, projec
 
     csrf = login(client, "marta")
     notes = text(client.get("/notifications"))
-    assert "ana mentioned you on How the harbour was rebuilt (Spanish)" in notes and 'class="flag new"' in notes
+    assert (
+        "Ana Ruiz mentioned you on How the harbour was rebuilt (Spanish)" in notes
+        and 'class="flag new"' in notes
+    )
     assert "flag new" not in text(client.get("/notifications")), "seen now"
     dashboard = text(client.get("/"))
     assert "1 open comment" in dashboard and "approval is not blocked" in dashboard
@@ -102,7 +105,7 @@ def test_comment_mention_question_notify_and_resolve(client: FlaskClient, projec
         data={"csrf_token": csrf, "state": "resolve"},
         headers={"Accept": "application/json"},
     )
-    assert answer.status_code == 200 and "Resolved by marta" in answer.get_json()["questions"]
+    assert answer.status_code == 200 and "Resolved by Marta Soler" in answer.get_json()["questions"]
     assert not comments.threads(project, SLUG)[0].open
     assert kinds(project, "ana")[-1] == "resolved"
     assert "approval is not blocked" not in text(client.get("/"))
@@ -115,7 +118,9 @@ def test_replies_in_the_background_and_empty_comments_are_refused(
     csrf = login(client, "ana")
     json = {"Accept": "application/json"}
     empty = client.post(
-        f"/comments/{SLUG}/es", data={"csrf_token": csrf, "segment": SID, "comment": " "}, headers=json
+        f"/comments/{SLUG}/es",
+        data={"csrf_token": csrf, "segment": SID, "comment": " "},
+        headers=json,
     )
     assert empty.status_code == 422 and empty.get_json()["problem"]
     first = client.post(
@@ -182,11 +187,12 @@ def test_activity_is_readable_and_limited_to_ones_languages(
     events.assigned(project, made, None)
     csrf = login(client, "marta")
     page = text(client.get(f"/activity/{SLUG}"))
-    assert "assigned ana" in page and "machine translated" in page
+    assert "assigned Ana Ruiz" in page and "machine translated" in page
+    assert '<span class="author">Marta Soler</span>' in page, "people by their display names"
     client.post("/logout", data={"csrf_token": csrf})
     login(client, "bo")
     page = text(client.get(f"/activity/{SLUG}"))
-    assert "assigned ana" not in page, "bo works on Catalan only"
+    assert "assigned Ana Ruiz" not in page, "bo works on Catalan only"
     assert re.search(r"<time datetime=", page)
 
 

@@ -64,11 +64,22 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
-def describe(note: Any, reader: str, _: Gettext, ui: str, zone: Any, title: str = "") -> str:
-    """One sentence telling ``reader`` what a notification is about (``title``: the article's)."""
+def describe(
+    note: Any,
+    reader: str,
+    _: Gettext,
+    ui: str,
+    zone: Any,
+    title: str = "",
+    name: Callable[[str], str] = str,
+) -> str:
+    """One sentence telling ``reader`` what a notification is about.
+
+    ``title`` is the article's; ``name`` turns a login into how people are called.
+    """
     kind, slug, language, actor, data = note.kind, note.slug, note.language, note.actor, note.data
     values = {
-        "actor": actor,
+        "actor": name(actor),
         "article": title or slug,
         "language": language_name(language, ui),
         "excerpt": excerpt(str(data.get("text", ""))),
@@ -121,7 +132,10 @@ def email_text(project: Project, note: Any, person: str, language: str) -> tuple
     translations = catalogue(language)
     _ = translations.gettext
     zone = project.config.team.zone
-    line = describe(note, person, _, language, zone, article_title(project, note.slug, _))
+    from workflow.people import People
+
+    title = article_title(project, note.slug, _)
+    line = describe(note, person, _, language, zone, title, People(project.root).display)
     site = project.config.site_name
     parts = [line, ""]
     app = project.config.team.app_url
@@ -134,9 +148,19 @@ def email_text(project: Project, note: Any, person: str, language: str) -> tuple
 
 
 #: Audit log events as the activity page words them (without the article: it is the page's).
-def activity_text(event: str, detail: dict[str, Any], _: Gettext, ui: str, zone: Any) -> str:
+def activity_text(
+    event: str,
+    detail: dict[str, Any],
+    _: Gettext,
+    ui: str,
+    zone: Any,
+    name: Callable[[str], str] = str,
+) -> str:
     """One line for an audit log event on an article's activity page."""
     d = {k: excerpt(str(v)) for k, v in detail.items()}
+    for role in ("translator", "reviewer"):
+        if detail.get(role):
+            d[role] = name(str(detail[role]))
     if event == "review":
         action = detail.get("action", "confirm")
         if action == "revert":

@@ -79,6 +79,15 @@ def from_now(value: dt.datetime) -> str:
     return format_timedelta(delta, add_direction=True, locale=i18n.language())
 
 
+@bp.app_template_filter("person")
+def person(login: str) -> str:
+    """How the desk calls someone: their display name, else their login."""
+    from workflow.people import People
+
+    people: People = _cached("people", lambda: People(_project().root))
+    return people.display(login)
+
+
 @bp.app_template_global("team_version")
 def team_version(slug: str, tag: str) -> dict[str, Any]:
     """Who has this version, by when, and how many open comments it has."""
@@ -122,7 +131,7 @@ def describe(note: Notification) -> str:
     _ = catalog(ui).ugettext
     project = _project()
     title = texts.article_title(project, note.slug, _)
-    return texts.describe(note, g.user.name, _, ui, project.config.team.zone, title)
+    return texts.describe(note, g.user.name, _, ui, project.config.team.zone, title, person)
 
 
 def note_link(note: Notification) -> str:
@@ -292,7 +301,7 @@ def activity(slug: str) -> Any:
             continue
         if tag and event.language not in ("", tag):
             continue
-        rows.append((event, texts.activity_text(event.event, event.detail, _, ui, zone)))
+        rows.append((event, texts.activity_text(event.event, event.detail, _, ui, zone, person)))
     rows = rows[-ACTIVITY:][::-1]
     languages = sorted({e.language for e, _text in rows if e.language})
     return render_template(
