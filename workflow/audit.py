@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflow.fsutil import file_lock
+from workflow.fsutil import append_text
 
 LOG_PATH = "logs/audit.jsonl"
 EVENTS = (
@@ -74,15 +74,9 @@ def record(
         detail=detail,
         time=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
-    path = root / LOG_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n"
-    with file_lock(path):
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
+    append_text(
+        root / LOG_PATH, json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n"
+    )
     return entry
 
 

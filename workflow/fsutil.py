@@ -71,6 +71,21 @@ def file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def append_text(path: Path, text: str) -> None:
+    """Append ``text`` under the file's lock with ``O_APPEND``: whole lines, never a rewrite.
+
+    For append-only logs (the audit log, the desk's comment and notification
+    files, the delivery log) written by several processes at once.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(path):
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, text.encode("utf-8"))
+        finally:
+            os.close(fd)
+
+
 def content_hash(*parts: bytes | str) -> str:
     """A short, stable SHA-256 hex digest of the given parts."""
     digest = hashlib.sha256()

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from workflow.fsutil import atomic_write_bytes, file_lock
+from workflow.fsutil import append_text, atomic_write_bytes
 from workflow.project import Project
 from workflow.team.webhooks import DeliveryError
 
@@ -119,11 +119,8 @@ def _iso(seconds: float) -> str:
 
 
 def _log(project: Project, attempt: Attempt) -> None:
-    path = project.root / "instance" / LOG
-    path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(asdict(attempt), ensure_ascii=False, sort_keys=True) + "\n"
-    with file_lock(path), path.open("a", encoding="utf-8") as handle:
-        handle.write(line)
+    append_text(project.root / "instance" / LOG, line)
 
 
 def read_log(project: Project, limit: int = 0) -> list[Attempt]:

@@ -21,12 +21,11 @@ send, and the log of deliveries.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from workflow.fsutil import file_lock, write_if_changed
+from workflow.fsutil import append_text, write_if_changed
 from workflow.project import Project
 
 WORK = "work"
@@ -51,13 +50,7 @@ def _prepare(project: Project, path: Path) -> None:
 def append_line(project: Project, path: Path, record: dict[str, Any]) -> None:
     """Append one JSON object as a line, under the file's lock (``O_APPEND``)."""
     _prepare(project, path)
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-    with file_lock(path):
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
+    append_text(path, json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def read_lines(path: Path) -> Iterator[dict[str, Any]]:
