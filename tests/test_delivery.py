@@ -431,3 +431,48 @@ def test_the_readme_example_receiver_verifies_and_publishes_on_approval(
         ("article.approved", "delivered", ""),
         ("ping", "failed", "HTTP 401"),
     ]
+
+
+def test_every_event_is_a_signed_webhook_of_its_type(project: Project, secret: str, fill) -> None:  # type: ignore[no-untyped-def]
+    from workflow.extract import extract
+    from workflow.languages import parse_language
+    from workflow.release import approve, reject
+    from workflow.team import assignments, comments, events
+
+    receiver = Receiver(0).start()
+    assert receiver.server is not None
+    try:
+        project = with_webhook(project, receiver.server.server_address[1])
+        extract(project, [SLUG])
+        made, _ = assignments.assign(project, SLUG, "es", "ana", "marta", reviewer="joan")
+        events.assigned(project, made, None)
+        asked, _ = comments.add_comment(project, SLUG, "es", "26", "¿2019?", "ana", question=True)
+        events.commented(project, SLUG, asked, None)
+        events.resolved(
+            project, SLUG, comments.set_resolved(project, SLUG, asked.id, "marta"), "marta"
+        )
+        fill(project.catalog_path(SLUG, parse_language("es")), lambda msgid: msgid)
+        events.after_save(project, SLUG, "es", 42, 42, "ana")
+        reject(project, SLUG, "es", "marta", "Revisa las cifras")
+        approve(project, SLUG, "es", "marta")
+        article = project.article_path(SLUG)
+        article.write_text(article.read_text().replace("Who paid", "Who paid for it", 1))
+        extract(project, [SLUG])
+        payloads = receiver.verified(secret)
+    finally:
+        receiver.stop()
+    assert [(p["type"], p["data"]["language"]) for p in payloads] == [  # type: ignore[index]
+        ("assignment.created", "es"),
+        ("comment.created", "es"),
+        ("comment.resolved", "es"),
+        ("article.ready_for_approval", "es"),
+        ("article.changes_requested", "es"),
+        ("article.approved", "es"),
+        ("article.source_changed", "es"),
+        ("article.source_changed", "ca"),
+    ]
+    data = {p["type"]: p["data"] for p in payloads}  # type: ignore[index]
+    assert data["assignment.created"]["translator"] == "ana"  # type: ignore[index]
+    assert data["comment.created"]["question"] is True  # type: ignore[index]
+    assert data["article.changes_requested"]["note"] == "Revisa las cifras"  # type: ignore[index]
+    assert all(p["data"]["slug"] == SLUG for p in payloads)  # type: ignore[index]
