@@ -483,3 +483,14 @@ def test_a_broken_users_file_is_one_error_line(sample: Path) -> None:
         (sample / "instance" / "users.json").write_text(bad)
         code, output = run(sample, "user", "list")
         assert code == 1 and "users.json: not a valid users file" in one_error_line(output)
+
+
+@pytest.mark.parametrize("field", ["language", "published", "updated"])
+def test_fuzz_finding_an_empty_list_for_a_field_is_one_error(field: str) -> None:
+    """Found by tests/test_fuzz.py: `language: []` ended in a bare AssertionError."""
+    text = ARTICLE.format(published="2024-01-01").replace(f"{field}: ", f"{field}: []\nx: ", 1)
+    if field == "updated":
+        text = text.replace("language: en", "updated: []\nlanguage: en")
+    text = text.replace("x: 2024-01-01\n", "").replace("x: en\n", "")
+    with pytest.raises(ArticleError, match=field):
+        parse_article(text.encode(), Path("x.md"), "x", "x.md")

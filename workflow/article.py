@@ -263,9 +263,11 @@ def parse_front_matter(data: object) -> FrontMatter:
         if data.get(required) in (None, ""):
             problems.append(f"missing required field {required!r}")
     title = _text("title", data.get("title"), problems)
-    published = _date("published", data["published"], problems) if data.get("published") else None
-    updated = _date("updated", data["updated"], problems) if data.get("updated") else None
-    language = _language("language", data["language"], problems) if data.get("language") else None
+    # "Given" is anything but empty, so `language: []` is a problem named, not a crash.
+    given = {key for key, value in data.items() if value is not None and value != ""}
+    published = _date("published", data["published"], problems) if "published" in given else None
+    updated = _date("updated", data["updated"], problems) if "updated" in given else None
+    language = _language("language", data["language"], problems) if "language" in given else None
     translated_from = None
     if data.get("translated_from"):
         translated_from = _language("translated_from", data["translated_from"], problems)
