@@ -88,8 +88,8 @@ def build(
     result = _write(out, files, copies, media.folder)
     if result.written or result.removed:
         record(project.root, "publish", written=len(result.written), removed=len(result.removed))
-    result.interface_missing = [
-        lang.tag for lang in site.published_languages() if missing_strings(catalogs[lang.tag])
+    result.interface_missing = [  # every language but the templates' own
+        lang.tag for lang in project.site_languages() if missing_strings(catalogs[lang.tag])
     ]
     return result
 
