@@ -25,8 +25,8 @@ from click.testing import CliRunner
 from workflow.cli import cli
 from workflow.publish.strings import shipped_msgids
 
-from .test_browser import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
-from .test_browser import pytestmark  # noqa: F401  (skipped without Chromium)
+# the Chromium fixture, and the mark that skips without Chromium
+from .test_browser import ARTIFACTS, browser, pytestmark  # noqa: F401
 
 ARTICLE = """\
 ---
@@ -38,7 +38,11 @@ language: en
 translated_from: de
 translator: jane
 status: ready
-image: {src: river.svg, alt: The old bridge under water., caption: The bridge at dawn., credit: Lena Vogt}
+image:
+  src: river.svg
+  alt: The old bridge under water.
+  caption: The bridge at dawn.
+  credit: Lena Vogt
 ---
 Water reached the old bridge at midnight.
 
@@ -54,7 +58,9 @@ TRANSLATIONS = {
         "The old bridge under water.": "El puente viejo bajo el agua.",
         "The bridge at dawn.": "El puente al amanecer.",
         "Who was there": "Quién estaba allí",
-        "Firefighters closed the road before dawn.": "Los bomberos cerraron la carretera antes del alba.",
+        "Firefighters closed the road before dawn.": (
+            "Los bomberos cerraron la carretera antes del alba."
+        ),
     },
     "ca": {
         "The night the river rose": "La nit que el riu va créixer",
@@ -62,7 +68,9 @@ TRANSLATIONS = {
         "The old bridge under water.": "El pont vell sota l’aigua.",
         "The bridge at dawn.": "El pont a l’alba.",
         "Who was there": "Qui hi havia",
-        "Firefighters closed the road before dawn.": "Els bombers van tancar la carretera abans de l’alba.",
+        "Firefighters closed the road before dawn.": (
+            "Els bombers van tancar la carretera abans de l’alba."
+        ),
     },
 }
 
@@ -153,7 +161,8 @@ def published(tmp_path: Path) -> Iterator[str]:
 
 
 def test_a_new_project_publishes_spanish_and_catalan_pages_without_english_chrome(
-    browser, published: str  # noqa: F811
+    browser,  # noqa: F811  (the fixture imported above)
+    published: str,
 ) -> None:  # type: ignore[no-untyped-def]
     fragments = english_fragments()
     assert "and approved by" in fragments and "Latest stories" in fragments
