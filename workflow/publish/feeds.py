@@ -20,7 +20,9 @@ from workflow.publish.model import Site, Version
 from workflow.publish.pages import alternates
 
 FEED_ENTRIES = 50
-NEWS_WINDOW = dt.timedelta(days=2)
+#: Google News wants "the last two days": yesterday and today (UTC), whole days, so the
+#: News sitemap only changes when the date does (and a no-change publish stays one).
+NEWS_DAYS = 2
 
 
 @dataclass
@@ -85,12 +87,13 @@ def news_language(language: Language) -> str:
 def render_sitemaps(site: Site, env: Environment, files: dict[str, str], now: dt.datetime) -> None:
     pages = []
     news = []
+    since = _midnight(now.date() - dt.timedelta(days=NEWS_DAYS - 1))
     for versions in site.articles.values():
         links = alternates(site, versions)
         for version in versions:
             published, updated = dates(version)
             pages.append((version, updated.date().isoformat(), links))
-            if now - NEWS_WINDOW <= published <= now:
+            if since <= published <= now:
                 news.append(
                     {
                         "version": version,

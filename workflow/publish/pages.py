@@ -106,6 +106,7 @@ def render_articles(
     (for the feeds), by page path."""
     template = env.get_template("article.html")
     bodies: dict[str, str] = {}
+    md.prepare(v.markdown for versions in site.articles.values() for v in versions)
     for slug, versions in site.articles.items():
         original = next(v for v in versions if v.is_source)
         where = f"articles/{slug}.md"
