@@ -31,8 +31,6 @@ from workflow.publish.pages import (
 HERE = Path(__file__).parent
 PACKAGE = HERE.parent
 MANIFEST = ".workflow-published"
-#: What the last build read (its fingerprint) and said, for the no-change shortcut.
-STATE = ".workflow-build.json"
 #: Inputs fingerprinted by content rather than by modification time.
 _READ = {".md", ".mo", ".toml", ".json"}
 #: Files of the package copied as they are: the style, the script, the icons.
@@ -74,7 +72,7 @@ def build(
 
     now = now or dt.datetime.now(dt.UTC)
     fingerprint = inputs_fingerprint(project, out, now)
-    unchanged = _unchanged(out, fingerprint)
+    unchanged = _unchanged(project, out, fingerprint)
     if unchanged is not None:
         return unchanged
     site = collect(project)
@@ -114,7 +112,7 @@ def build(
         "pages": result.pages,
         "interface_missing": result.interface_missing,
     }
-    _write_file(out / STATE, json.dumps(state, sort_keys=True) + "\n")
+    _write_file(state_path(project, out), json.dumps(state, sort_keys=True) + "\n")
     return result
 
 
@@ -162,10 +160,18 @@ def inputs_fingerprint(project: Project, out: Path, now: dt.datetime) -> str:
     return digest.hexdigest()
 
 
-def _unchanged(out: Path, fingerprint: str) -> BuildResult | None:
+def state_path(project: Project, out: Path) -> Path:
+    """Where the last build into ``out`` left its fingerprint (derived data, safe to delete)."""
+    from workflow.memory import cache_dir
+
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return cache_dir(project.root) / f"publish-{name}.json"
+
+
+def _unchanged(project: Project, out: Path, fingerprint: str) -> BuildResult | None:
     """The last build's result if nothing it read has changed and its output is all there."""
     try:
-        state = json.loads((out / STATE).read_text())
+        state = json.loads(state_path(project, out).read_text())
         names = (out / MANIFEST).read_text().split()
     except (OSError, ValueError):
         return None
