@@ -102,6 +102,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         pristine = make_project(Path(tmp) / "pristine", args.articles, targets=("es",))
+        (pristine / "people.toml").write_text('[editor]\nname = "The Editor"\neditor = true\n')
         extract(Project.load(pristine), [])
         for label in ("in-process", args.executor):
             root = Path(tmp) / label.replace("/", "_").replace(":", "_")

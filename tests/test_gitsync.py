@@ -198,13 +198,19 @@ def test_sync_commits_each_persons_work_as_theirs(
     msgid = next(iter(entries(a)))
     review_in_app(a, [msgid], lambda m: f"[ana] {m}")
     workflow(a, "editor", monkeypatch, "translate", SLUG, "--to", "ca", "--engine", "pseudo")
+    exported = a.parent / "from-a.tmx"
+    workflow(
+        a, "bo", monkeypatch, "tmx", "export", "--from", "en", "--to", "es", "-o", str(exported)
+    )
+    workflow(a, "bo", monkeypatch, "tmx", "import", str(exported), "--name", "agency")
     output = workflow(a, "editor", monkeypatch, "sync", "--no-push")
     assert "committed ana: reviewed harbour-rebuilt [es]" in output
-    log = sh(a, "git", "log", "--format=%an|%s", "-3").splitlines()
+    log = sh(a, "git", "log", "--format=%an|%s", "-5").splitlines()
     assert any(line.startswith("ana|ana: reviewed") for line in log)
     assert any(line.startswith("editor|editor: machine-translated") for line in log)
     shown = sh(a, "git", "log", "-1", "--format=%an", "--", PO).strip()
     assert shown == "ana"
+    assert sh(a, "git", "log", "-1", "--format=%an", "--", "memory/agency.tmx").strip() == "bo"
     assert "nothing to commit" in workflow(a, "editor", monkeypatch, "sync", "--no-push")
 
 

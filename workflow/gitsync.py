@@ -261,8 +261,20 @@ def _catalogue(rel: str) -> tuple[str, str] | None:
     return None
 
 
+#: The desk's own files (``work/<folder>/<slug>.*``) and the events that write them.
+WORK_EVENTS = {
+    "assignments": ("assign", "ready"),
+    "comments": ("comment", "resolve", "reopen"),
+}
+
+
 def touches(event: Event, rel: str) -> bool:
     """Whether ``event`` changed the project file ``rel``."""
+    parts = rel.split("/")
+    if len(parts) == 3 and parts[0] == "work" and parts[1] in WORK_EVENTS:
+        return event.event in WORK_EVENTS[parts[1]] and parts[2].split(".")[0] == event.slug
+    if parts[0] == "memory":
+        return event.event == "import" and event.detail.get("stored") == rel
     found = _catalogue(rel)
     if found is None:
         return False
@@ -275,6 +287,8 @@ def touches(event: Event, rel: str) -> bool:
             return False
     elif isinstance(articles, list) and slug not in articles:
         return False
+    elif event.event == "import":
+        return False  # a memory import changes no catalogue
     tags = [event.language] if event.language else list(event.detail.get("languages") or [])
     if not tags:
         return True

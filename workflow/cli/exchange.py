@@ -55,8 +55,11 @@ def tmx_export(ctx: click.Context, source: str, target: str, output: Path | None
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--reviewed", is_flag=True, help="Trust the units as reviewed (translate uses them).")
 @click.option("--name", help="Keep it as memory/NAME.tmx (default: the file's name).")
+@click.option("--by", help="Who imports it, for the audit log (default: you).")
 @click.pass_context
-def tmx_import(ctx: click.Context, file: Path, reviewed: bool, name: str | None) -> None:
+def tmx_import(
+    ctx: click.Context, file: Path, reviewed: bool, name: str | None, by: str | None
+) -> None:
     """Keep an outside TMX in memory/ for suggestions (or as reviewed with --reviewed).
 
     Imported units are suggestions the review page shows with their origin;
@@ -69,7 +72,7 @@ def tmx_import(ctx: click.Context, file: Path, reviewed: bool, name: str | None)
     """
     from workflow.exchange.tmx import import_tmx
 
-    report = import_tmx(load_project(ctx), file, reviewed, name)
+    report = import_tmx(load_project(ctx), file, reviewed, name, by_or_current(by))
     kind = "reviewed translations" if reviewed else "suggestions"
     pairs = ", ".join(f"{s}→{t}: {n}" for (s, t), n in sorted(report.pairs.items()))
     click.echo(f"{report.units} unit(s) kept in {report.path} as {kind} ({pairs})")

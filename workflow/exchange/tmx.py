@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workflow.audit import record
 from workflow.errors import ExchangeError
 from workflow.exchange.tmxfile import MEMORY_DIR, ORIGIN, STATUS, Unit, read_tmx, write_tmx
 from workflow.fsutil import atomic_write_bytes
@@ -49,7 +50,11 @@ def export_tmx(project: Project, source: str, target: str) -> tuple[bytes, int]:
 
 
 def import_tmx(
-    project: Project, source: Path, reviewed: bool = False, name: str | None = None
+    project: Project,
+    source: Path,
+    reviewed: bool = False,
+    name: str | None = None,
+    who: str | None = None,
 ) -> ImportReport:
     """Keep an outside TMX in ``memory/`` (normalised to the project's languages)."""
     try:
@@ -78,4 +83,13 @@ def import_tmx(
             report.pairs.get((unit.source, unit.target), 0) + 1
         )
     report.skipped = [f"language {lang!r} is not one of the project's" for lang in skipped]
+    record(
+        project.root,
+        "import",
+        who,
+        stored=report.path,
+        file=source.name,
+        units=report.units,
+        reviewed=reviewed,
+    )
     return report
