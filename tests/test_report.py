@@ -141,8 +141,13 @@ def test_unchanged_drafts_score_perfectly(tmp_path: Path) -> None:
             for i in range(3)
         ],
     )
+    write_log(  # drafted after it was reviewed (a clock, a log from elsewhere): no day count
+        tmp_path,
+        [review_event("2026-03-05T10:00:09+00:00", "S9.", "F.", "F.", drafted="2026-03-09")],
+    )
     (row,) = quality_report(tmp_path)
-    assert (row.segments, row.unchanged, row.chrf, row.ter) == (3, 3, 100.0, 0.0)
+    assert (row.segments, row.unchanged, row.chrf, row.ter) == (4, 4, 100.0, 0.0)
+    assert row.days == 4.0 and [c.days for c in row.confirmations][-1] is None
 
 
 def scripted_review_pass(project: Project, edits: dict[str, str], start: dt.datetime) -> int:

@@ -135,6 +135,8 @@ def confirmations(events: Iterable[Event]) -> list[Confirmation]:
             days = float((when.date() - drafted).days)
         except ValueError:
             pass
+        if days is not None and days < 0:  # a clock or a log from elsewhere: no figure
+            days = None
         found.append(
             Confirmation(
                 engine=str(detail.get("engine") or "unknown"),

@@ -76,13 +76,14 @@ def create_app(
     app.jinja_env.globals.update(ui_language=i18n.language, kind_label=labels.kind)
 
     from workflow.saver import Saver
-    from workflow.web import account, auth, dashboard, review, team
+    from workflow.web import account, auth, dashboard, report, review, team
 
     app.extensions["workflow.saver"] = Saver(project)
     auth.install(app)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(report.bp)
     install_lazy_commit(app, project)
     team.init_app(app)  # My work, assignments, comments, notifications, activity
 
