@@ -126,3 +126,20 @@ def test_progress_arrives_while_apertium_streams(apertium: ApertiumEngine) -> No
     result = apertium.translate(texts, EN, ES, progress=seen.append)
     assert len(result) == 400 and sum(seen) == 400
     assert len(seen) > 1, "reported as output streams in, not once at the end"
+
+
+def test_a_prepared_pipeline_is_used_and_an_unused_one_stopped() -> None:
+    engine = ApertiumEngine()
+    engine.prepare(EN, ES)
+    (process,) = engine._ready.values()
+    assert engine.translate(["The big house is red."], EN, ES) == ["La casa grande es roja."]
+    assert engine._ready == {} and process.poll() is not None, "fed and finished"
+    engine.prepare(EN, ES)
+    (waiting,) = engine._ready.values()
+    waiting.kill()  # a prepared pipeline that died meanwhile is replaced
+    waiting.wait()
+    assert engine.translate(["The big house is red."], EN, ES) == ["La casa grande es roja."]
+    engine.prepare(EN, CA)
+    (unused,) = engine._ready.values()
+    engine.close()
+    assert unused.poll() is not None and engine._ready == {}

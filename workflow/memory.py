@@ -59,13 +59,30 @@ def cache_dir(root: Path) -> Path:
     return path
 
 
+def open_cache_db(path: Path) -> sqlite3.Connection:
+    """A cache database in WAL mode without a disk flush per commit.
+
+    Everything in ``.workflow-cache`` can be rebuilt, so a commit need not
+    wait for the disk (WAL with ``synchronous=NORMAL`` stays consistent after
+    a crash, it may only lose the last answers); several processes may read
+    and write at once.
+    """
+    db = sqlite3.connect(path, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
 class TranslationMemory:
     """Reviewed translations from every catalogue under ``locales/``."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.db = sqlite3.connect(cache_dir(root) / "memory.sqlite", timeout=30)
-        self.db.executescript(_SCHEMA)
+        self.db = open_cache_db(cache_dir(root) / "memory.sqlite")
+        with self.db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
 
     def close(self) -> None:
         self.db.close()

@@ -8,18 +8,17 @@ mangled answer is asked for again next time.  Lives in
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from workflow.memory import cache_dir
+from workflow.memory import cache_dir, open_cache_db
 
 
 class EngineCache:
     """Engine results by (engine, source, target, text)."""
 
     def __init__(self, root: Path) -> None:
-        self.db = sqlite3.connect(cache_dir(root) / "mt.sqlite", timeout=30)
+        self.db = open_cache_db(cache_dir(root) / "mt.sqlite")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS answers (engine TEXT, source TEXT, target TEXT, "
             "text TEXT, translation TEXT, PRIMARY KEY (engine, source, target, text))"

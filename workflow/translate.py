@@ -308,6 +308,9 @@ class Translation:
         self.waiting[pair] = waiting
         self.to_send[pair] = list(waiting)
         self.units[pair] = self._units(engine, waiting, in_context)
+        prepare = getattr(engine, "prepare", None)
+        if waiting and prepare is not None:
+            prepare(jobs[0].source, jobs[0].target)  # e.g. Apertium loads its pair meanwhile
         cost.segments = len(waiting)
         cost.characters = sum(len(group[0].protected.text) for group in waiting.values())
         cost.repeats = sum(len(group) - 1 for group in waiting.values())
@@ -414,7 +417,15 @@ class Translation:
                 cached=cost.cached,
                 redo=self.redo,
             )
+        self.close()
         return self.report
+
+    def close(self) -> None:
+        """Let engines free what they hold (a prepared Apertium pipeline not used)."""
+        for engine in self.engines.values():
+            close = getattr(engine, "close", None)
+            if close is not None:
+                close()
 
     def _send(self, pair: Pair, units: list[Unit]) -> str | None:
         """Send one pair's units through a bounded pool; the failure message, if any."""
@@ -550,6 +561,8 @@ def _spread(units: list[Unit], workers: int) -> list[Unit]:
 
 
 def _usable(text: str, answer: str) -> bool:
+    if "<" not in text and "<" not in answer:  # no placeholders on either side (most)
+        return bool(answer.strip())
     return bool(answer.strip()) and placeholders_match(text, answer)
 
 

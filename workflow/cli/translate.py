@@ -59,7 +59,9 @@ def translate(
         load_project(ctx), slugs, split_languages(languages), engine, redo=redo
     )
     report = translation.plan()
-    if not dry_run:
+    if dry_run:
+        translation.close()
+    else:
         executor = translation.executor = (
             open_executor(executor_spec) if translation.total else None
         )

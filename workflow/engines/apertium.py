@@ -118,6 +118,8 @@ class ApertiumEngine:
     def __init__(self, binary: str = "apertium", timeout: float = 20.0) -> None:
         self.binary = binary
         self.timeout = timeout
+        self._ready: dict[str, subprocess.Popen[bytes]] = {}
+        self._ready_lock = threading.Lock()
 
     @cached_property
     def modes(self) -> set[str]:
@@ -157,6 +159,41 @@ class ApertiumEngine:
     def check_pair(self, source: Language, target: Language) -> None:
         self.mode(source, target)
 
+    def prepare(self, source: Language, target: Language) -> None:
+        """Start the pipeline for a pair now, so it loads its data while we get texts ready.
+
+        Apertium takes a good part of a second to load a pair's transducers;
+        the translate stage calls this as soon as it knows there is work, and
+        the next :meth:`translate` call for the pair feeds the waiting process.
+        """
+        mode = self.mode(source, target)
+        with self._ready_lock:
+            if mode not in self._ready:
+                self._ready[mode] = self._spawn(mode)
+
+    def close(self) -> None:
+        """Stop pipelines started by :meth:`prepare` and never used."""
+        with self._ready_lock:
+            waiting, self._ready = list(self._ready.values()), {}
+        for process in waiting:
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.wait()
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+
+    def _spawn(self, mode: str) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(
+                [self.binary, "-u", "-f", "txt", mode],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            raise EngineFailed("apertium", f"cannot run {self.binary!r}: {exc.strerror}") from exc
+
     def translate(
         self,
         texts: Sequence[str],
@@ -192,15 +229,9 @@ class ApertiumEngine:
         watchdog kills a process that outlives its (size-scaled) time limit.
         """
         timeout = self.timeout + len(payload) / 2000  # Apertium does thousands of words/s
-        try:
-            process = subprocess.Popen(
-                [self.binary, "-u", "-f", "txt", mode],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except OSError as exc:
-            raise EngineFailed("apertium", f"cannot run {self.binary!r}: {exc.strerror}") from exc
+        with self._ready_lock:
+            ready = self._ready.pop(mode, None)
+        process = ready if ready is not None and ready.poll() is None else self._spawn(mode)
         assert process.stdin and process.stdout and process.stderr
         killed = threading.Event()
 
