@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from workflow.drafts import draft_of
 from workflow.extract import extract
 from workflow.project import Project
 from workflow.report import quality_report
+from workflow.review import segment_id
+from workflow.saver import Save, Saver
 from workflow.segment import PLACEHOLDER_RE
 from workflow.translate import Translation
 
@@ -205,6 +208,36 @@ def test_report_on_the_sample_after_a_scripted_review_pass(project: Project) -> 
     assert row["days_to_review"] == 0.0 and row["seconds_per_segment"] == 20.0
     table = CliRunner().invoke(cli, ["--project", str(project.root), "report"])
     assert table.exit_code == 0 and "pseudo" in table.output and "en→es" in table.output
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium not installed")
+def test_report_after_a_review_pass_through_the_review_app(project: Project) -> None:
+    """The demo's flow: Apertium drafts, ana confirms every Spanish segment through the
+    review app's saver (editing five), and the report reads the events it wrote."""
+    extract(project, [SLUG])
+    translation = Translation(project, [SLUG], ["es"])
+    translation.plan()
+    assert not translation.run().problems
+    path = project.catalog_path(SLUG, project.config.target_languages[1])
+    drafts = {e.msgid: (e.msgctxt, e.msgstr) for e in read_catalog(path) if not e.obsolete}
+    edited = [m for m, (_, text) in drafts.items() if not PLACEHOLDER_RE.search(text)][:5]
+    saver = Saver(project)
+    for msgid, (context, text) in drafts.items():
+        final = text + " hoy" if msgid in edited else text
+        action = "confirm" if msgid in edited else "confirm-as-is"
+        save = Save(segment_id(context, msgid), text, final, action, "ana", force=True)
+        assert saver.save(SLUG, "es", save).result == "saved", save.message
+    result = CliRunner().invoke(cli, ["--project", str(project.root), "report", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    total = len(drafts)
+    words = sum(len(PLACEHOLDER_RE.sub(" ", text).split()) for _, text in drafts.values())
+    assert (row["engine"], row["source"], row["target"]) == ("apertium", "en", "es")
+    assert row["segments"] == total and row["unchanged"] == total - 5
+    assert row["unchanged_percent"] == round(100 * (total - 5) / total, 1)
+    assert row["ter"] == round(100 * 5 / (words + 5), 1), "five one-word insertions"
+    assert 90 < row["chrf"] < 100
+    assert row["days_to_review"] == 0.0 and row["seconds_per_segment"] is not None
 
 
 def test_cli_says_when_there_is_nothing_and_refuses_a_bad_month(sample: Path) -> None:

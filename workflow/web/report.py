@@ -17,6 +17,7 @@ from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, abort, current_app, g, render_template, request
 
 from workflow.report import Row, quality_report
+from workflow.web import i18n
 from workflow.web.auth import login_required
 
 bp = Blueprint("report", __name__, url_prefix="/report")
@@ -34,7 +35,7 @@ def index() -> Any:
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
         groups[(row.engine, row.pair)].append(row)
-    locale = g.get("ui_language", "en")
+    locale = i18n.language()
 
     def number(value: float | None, digits: int = 1) -> str:
         if value is None:
