@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from workflow.article import Article
-from workflow.inline import Piece, split_pieces
+from workflow.groups import split_pieces
+from workflow.inline import Piece
 from workflow.segment import Segment
 from workflow.sentences import sentence_splitter
 

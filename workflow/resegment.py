@@ -3,7 +3,7 @@
 A paragraph in italics was one segment before segmenter version 3 and is one
 per sentence now.  Its reviewed translation must not become a single 30 %
 fuzzy match (or an obsolete entry nobody sees): the old msgid and msgstr are
-cut into sentences by the same rules (:func:`workflow.inline.split_pieces`),
+cut into sentences by the same rules (:func:`workflow.groups.split_pieces`),
 and when the source side gives exactly today's segments and the translation
 the same number of sentences with the same placeholders, each new segment
 gets its sentence of the old translation as a fuzzy suggestion, with the old
@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 import polib
 
 from workflow.catalog import PROVENANCE
-from workflow.inline import Piece, split_pieces
+from workflow.groups import split_pieces
+from workflow.inline import Piece
 from workflow.segment import PLACEHOLDER_RE, Segment, placeholders_match, translatable
 from workflow.sentences import sentence_splitter
 

@@ -32,7 +32,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from workflow.inline import Glue, Mismatch, Piece, pieces_of, split_pieces
+from workflow.groups import split_pieces
+from workflow.inline import Glue, Mismatch, Piece, pieces_of
 from workflow.sentences import sentence_splitter
 
 #: Bump when segmentation changes, so cached extract results are recomputed.
@@ -64,7 +65,7 @@ class Segment:
 
     ``raw`` is the sentence's exact source; ``out`` (when set) its source as a
     standalone piece of Markdown, with the markup the segmenter closed or
-    reopened around it (see :func:`workflow.inline.split_pieces`).
+    reopened around it (see :func:`workflow.groups.split_pieces`).
     """
 
     msgid: str
