@@ -125,7 +125,10 @@ def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: 
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{base}/login")
-        page.keyboard.type("ana")  # the name field has the focus
+        # The name field takes the focus (autofocus runs at a rendering step that can
+        # come after "load" on a busy machine): wait for it, then type.
+        page.wait_for_function("document.activeElement && document.activeElement.name === 'name'")
+        page.keyboard.type("ana")
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORDS["ana"])
         page.keyboard.press("Enter")
