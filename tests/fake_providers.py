@@ -22,6 +22,7 @@ every translation request (for benchmarks).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -95,7 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
         if status == 429:
             self.send_header("Retry-After", "0")
         self.end_headers()
-        self.wfile.write(data)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
+            self.wfile.write(data)
 
     def do_GET(self) -> None:
         self._handle({})

@@ -1,4 +1,4 @@
-"""Machine drafts: which entries still hold an engine's unreviewed text, and why it was so.
+"""Machine drafts: writing them, and telling which entries still hold one.
 
 When translate fills an entry it writes two provenance notes::
 
@@ -18,6 +18,10 @@ names or terms applied — a fingerprint of those glossary hits.  From them:
 
 Entries filled before drafts were noted (a ``machine`` note, no ``draft``
 note) count as open while fuzzy and untouched by a person.
+
+:func:`write_fill` writes a draft (or only an attention note) into an entry;
+:func:`still_fillable` says, under the catalogue's lock, whether the entry is
+still what translate collected — a person may have reviewed it meanwhile.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dataclasses import dataclass
 
 import polib
 
-from workflow.catalog import provenance
+from workflow.catalog import needs_machine, provenance, set_provenance
 
 #: Provenance kinds translate writes itself; any other note is a person's.
 _MACHINE_NOTES = ("machine ", "memory ", "draft ", "previous translation: ")
@@ -96,3 +100,37 @@ def open_machine_draft(entry: polib.POEntry) -> Draft | None:
     """The entry's draft if it is an open *machine* draft (the only kind translate redoes)."""
     draft = draft_of(entry)
     return draft if draft is not None and draft.open and draft.engine != "memory" else None
+
+
+@dataclass
+class Fill:
+    """What to write into one entry: a translation, or only a note for attention."""
+
+    msgstr: str
+    notes: list[str]
+    replaces: str | None = None  # the draft text the entry must still hold
+
+
+def still_fillable(entry: polib.POEntry, fill: Fill) -> bool:
+    """Whether the entry is still what was collected (nobody reviewed it meanwhile)."""
+    if fill.replaces is None:
+        return needs_machine(entry)
+    if not fill.msgstr:  # a redo that failed keeps the draft it had
+        return False
+    return entry.msgstr == fill.replaces and open_machine_draft(entry) is not None
+
+
+def write_fill(entry: polib.POEntry, fill: Fill) -> None:
+    """Write a fill: the new draft, fuzzy, with its notes (or only an attention note)."""
+    if not fill.msgstr:
+        set_provenance(entry, *fill.notes)
+        return
+    notes = list(fill.notes)
+    if fill.replaces is not None:  # a redone draft keeps the note of an older human translation
+        notes += [n for n in provenance(entry) if n.startswith("previous translation: ")]
+    elif entry.msgstr:  # a translation of the old source: keep it in sight for the reviewer
+        notes.append("previous translation: " + " ".join(entry.msgstr.split()))
+    entry.msgstr = fill.msgstr
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    set_provenance(entry, *notes)

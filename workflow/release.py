@@ -124,9 +124,7 @@ def read_release(path: Path) -> Release | None:
     except (ValueError, UnicodeDecodeError, struct.error) as exc:
         raise CatalogError(f"{path}: broken release file ({exc})") from exc
     meta = dict(
-        line.split(": ", 1)
-        for line in entries.pop((None, ""), "").splitlines()
-        if ": " in line
+        line.split(": ", 1) for line in entries.pop((None, ""), "").splitlines() if ": " in line
     )
     body = entries.pop((BODY_CONTEXT, "body\n"), "")
     return Release(

@@ -27,28 +27,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-
-import polib
 
 from workflow.article import Article
 from workflow.audit import record
-from workflow.catalog import CatalogCache, needs_machine, provenance, set_provenance
-from workflow.drafts import draft_notes, fingerprint, open_machine_draft
-from workflow.engines import (
-    ArticleContext,
-    ArticleEngine,
-    Engine,
-    EngineFailed,
-    create_engine,
-    engine_names,
+from workflow.catalog import CatalogCache, needs_machine
+from workflow.context import article_context, style_guide, term_finder
+from workflow.dispatch import Sender, Unit
+from workflow.drafts import (
+    Fill,
+    draft_notes,
+    fingerprint,
+    open_machine_draft,
+    still_fillable,
+    write_fill,
 )
+from workflow.engines import ArticleEngine, Engine, create_engine, engine_names
 from workflow.errors import EngineError, WorkflowError
-from workflow.executor import Executor, InProcess, Pending, translate_unit
+from workflow.executor import Executor
 from workflow.fsutil import file_lock
 from workflow.glossary import Glossary, Protected, article_names, load_glossary
 from workflow.languages import Language
@@ -102,24 +100,6 @@ class Cost:
     memory: int = 0  # entries filled from translation memory
     cached: int = 0  # entries filled from earlier engine answers
     repeats: int = 0  # entries sharing a text with another (sent once)
-
-
-@dataclass
-class Fill:
-    """What to write into one entry: a translation, or only a note for attention."""
-
-    msgstr: str
-    notes: list[str]
-    replaces: str | None = None  # the draft text the entry must still hold
-
-
-@dataclass
-class Unit:
-    """One engine call: texts (and their cache keys), with an article's context or not."""
-
-    texts: list[str]
-    keys: list[str]
-    context: ArticleContext | None = None
 
 
 @dataclass
@@ -284,7 +264,7 @@ class Translation:
             return
         cost = self.report.costs.setdefault(pair, Cost())
         in_context = isinstance(engine, ArticleEngine)
-        matches = _term_finder(self.glossary.forced_terms(source, target))
+        matches = term_finder(self.glossary.forced_terms(source, target))
         for job in jobs:
             job.glossary = self._fingerprint(job)
             job.protected = self._protect(job.msgid, job.slug, source, target, not in_context)
@@ -338,33 +318,13 @@ class Translation:
     def _article_unit(
         self, slug: str, keys: list[str], waiting: dict[str, list[Job]], engine: Engine
     ) -> Unit:
-        article = self._articles.get(slug)  # none for the site's strings
-        title, summary = (
-            (article.meta.title, article.meta.summary or "")
-            if article
-            else ("A news site's interface", "")
-        )
         target = waiting[keys[0]][0].target
-        terms: dict[str, str] = {}
-        for key in keys:
-            terms.update(waiting[key][0].rules)
-        context = ArticleContext(
-            title=title,
-            summary=summary,
-            terms=terms,
-            style=self._style_guide(engine, target),
+        context = article_context(
+            self._articles.get(slug),  # none for the site's strings
+            (waiting[key][0].rules for key in keys),
+            style_guide(self.project, engine.name, target),
         )
         return Unit([waiting[k][0].protected.text for k in keys], keys, context)
-
-    def _style_guide(self, engine: Engine, target: Language) -> str:
-        """``styleguides/<lang>.md`` (folder set by ``[engines.X] styleguides``), or ""."""
-        settings = self.project.config.engine_settings.get(engine.name, {})
-        folder = str(settings.get("styleguides", "styleguides"))
-        for name in dict.fromkeys((target.tag, target.primary)):
-            path = self.project.inside(folder, f"{name}.md")
-            if path.is_file():
-                return path.read_text(encoding="utf-8")
-        return ""
 
     def _engine(self, name: str) -> Engine:
         if name not in self.engines:
@@ -428,79 +388,33 @@ class Translation:
                 close()
 
     def _send(self, pair: Pair, units: list[Unit]) -> str | None:
-        """Send one pair's units through a bounded pool; the failure message, if any."""
-        engine = self.engines[pair[0]]
-        workers = max(1, int(getattr(engine, "concurrency", 1)))
-        cluster = self._cluster()
-        if cluster is not None:  # as many calls at once as it has workers
-            workers = cluster.workers
-            units = _spread(units, workers)
-        queue = deque(units)
-        pending: deque[tuple[Unit, Pending[list[str]]]] = deque()
-        failure: EngineFailed | None = None
-        left = 0
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-
-            def submit() -> None:
-                if queue and failure is None:
-                    unit = queue.popleft()
-                    pending.append((unit, self._submit(pool, engine, pair, unit)))
-
-            for _ in range(workers + 1):
-                submit()
-            while pending:
-                unit, future = pending.popleft()
-                if failure is not None and future.cancel():  # not started: leave it
-                    left += len(unit.texts)
-                    continue
-                try:
-                    answers = future.result()
-                    if cluster is not None and self._advance is not None:
-                        self._advance(len(unit.texts))
-                except EngineFailed as exc:
-                    failure = failure or exc
-                    left += len(unit.texts)
-                    continue
-                finally:
-                    submit()
-                try:
-                    self._take(pair, unit, answers)
-                finally:
-                    self._save()
-        if failure is None:
+        """Send one pair's units (see :mod:`workflow.dispatch`); the failure message, if any."""
+        if not units:
             return None
-        left += sum(len(u.texts) for u in queue)
-        return f"{failure.message}; {left} segments still to do for {pair[1]}→{pair[2]}"
-
-    def _cluster(self) -> Executor | None:
-        """The executor when it is not this process (which the engine's own threads serve)."""
-        return None if isinstance(self.executor, InProcess) else self.executor
-
-    def _submit(
-        self, pool: ThreadPoolExecutor, engine: Engine, pair: Pair, unit: Unit
-    ) -> Pending[list[str]]:
-        """One engine call: on a thread here, or on the executor's cluster (made there by name)."""
-        cluster = self._cluster()
-        if cluster is None:
-            return pool.submit(self._call, engine, pair, unit)
-        first = self.waiting[pair][unit.keys[0]][0]
-        return cluster.submit(
-            translate_unit,
+        first = self.waiting[pair][units[0].keys[0]][0]
+        sender = Sender(
             pair[0],
-            self.project.config,
-            unit.texts,
+            self.engines[pair[0]],
             first.source,
             first.target,
-            unit.context,
+            self.project.config,
+            self.executor,
+            self._advance,
         )
 
-    def _call(self, engine: Engine, pair: Pair, unit: Unit) -> list[str]:
-        first = self.waiting[pair][unit.keys[0]][0]
-        if unit.context is not None and isinstance(engine, ArticleEngine):
-            return engine.translate_article(
-                unit.texts, first.source, first.target, unit.context, self._advance
-            )
-        return engine.translate(unit.texts, first.source, first.target, self._advance)
+        def take(unit: Unit, answers: list[str]) -> None:
+            try:
+                self._take(pair, unit, answers)
+            finally:
+                self._save()
+
+        stopped = sender.send(units, take)
+        if stopped is None:
+            return None
+        return (
+            f"{stopped.failure.message}; {stopped.left} segments still to do "
+            f"for {pair[1]}→{pair[2]}"
+        )
 
     def _take(self, pair: Pair, unit: Unit, answers: list[str]) -> None:
         """Check an engine's answers, retry lost placeholders alone, record fills."""
@@ -540,24 +454,13 @@ class Translation:
                 po = self._catalogs.read(path)
                 for entry in po:
                     fill = fills.get((entry.msgctxt, entry.msgid))
-                    if fill is None or not _still_fillable(entry, fill):
+                    if fill is None or not still_fillable(entry, fill):
                         continue
-                    _apply(entry, fill)
+                    write_fill(entry, fill)
                     if fill.msgstr:
                         self.report.filled += 1
                 self._catalogs.write(po, path, "PO-Revision-Date")
             fills.clear()
-
-
-def _spread(units: list[Unit], workers: int) -> list[Unit]:
-    """Cut plain batches smaller so every worker of a cluster has some (whole articles stay)."""
-    total = sum(len(u.texts) for u in units)
-    if len(units) >= workers * 2 or total < workers * 2 or any(u.context for u in units):
-        return units
-    size = -(-total // (workers * 2))
-    texts = [t for u in units for t in u.texts]
-    keys = [k for u in units for k in u.keys]
-    return [Unit(texts[i : i + size], keys[i : i + size]) for i in range(0, total, size)]
 
 
 def _usable(text: str, answer: str) -> bool:
@@ -569,44 +472,3 @@ def _usable(text: str, answer: str) -> bool:
 def _cache_name(engine: Engine) -> str:
     """The engine's name in the answer cache (the LLM engine adds its model)."""
     return str(getattr(engine, "cache_key", engine.name))
-
-
-def _term_finder(terms: dict[str, str]) -> Callable[[str], dict[str, str]]:
-    """A function giving the forced terms (any case, whole words) that occur in a text."""
-    if not terms:
-        return lambda text: {}
-    by_lower = {term.lower(): term for term in terms}
-    words = sorted(terms, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
-    )
-
-    def find(text: str) -> dict[str, str]:
-        found = (by_lower.get(m.group(0).lower()) for m in pattern.finditer(text))
-        return {term: terms[term] for term in found if term is not None}
-
-    return find
-
-
-def _still_fillable(entry: polib.POEntry, fill: Fill) -> bool:
-    """Whether the entry is still what was collected (nobody reviewed it meanwhile)."""
-    if fill.replaces is None:
-        return needs_machine(entry)
-    if not fill.msgstr:  # a redo that failed keeps the draft it had
-        return False
-    return entry.msgstr == fill.replaces and open_machine_draft(entry) is not None
-
-
-def _apply(entry: polib.POEntry, fill: Fill) -> None:
-    if not fill.msgstr:
-        set_provenance(entry, *fill.notes)
-        return
-    notes = list(fill.notes)
-    if fill.replaces is not None:  # a redone draft keeps the note of an older human translation
-        notes += [n for n in provenance(entry) if n.startswith("previous translation: ")]
-    elif entry.msgstr:  # a translation of the old source: keep it in sight for the reviewer
-        notes.append("previous translation: " + " ".join(entry.msgstr.split()))
-    entry.msgstr = fill.msgstr
-    if "fuzzy" not in entry.flags:
-        entry.flags.append("fuzzy")
-    set_provenance(entry, *notes)

@@ -60,8 +60,6 @@ def _sessions() -> Sessions:
     return sessions
 
 
-
-
 @bp.before_app_request
 def load_user() -> None:
     g.user = None
