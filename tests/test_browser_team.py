@@ -34,25 +34,23 @@ def log_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(f"{base}/")
 
 
-_phones: dict[str, object] = {}
+def shoot(page, name: str, at: str = "") -> None:  # type: ignore[no-untyped-def]
+    """The page at desktop width, and again at 390 px (a phone): the same session, resized.
 
-
-def shoot(browser, page, base: str, name: str, who: str) -> None:  # type: ignore[no-untyped-def]
-    """The page at desktop width, and again at 390 px (a phone, logged in once per person)."""
+    With ``at`` (a selector), the screen around that element instead of the whole page.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    phone = _phones.get(who)
-    if phone is None:
-        phone = _phones[who] = browser.new_page(viewport={"width": 390, "height": 844})
-        log_in(phone, base, who)
-    phone.goto(page.url)  # type: ignore[attr-defined]
-    phone.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)  # type: ignore[attr-defined]
+    for width, height, suffix in ((1280, 900, ""), (390, 844, "-phone")):
+        page.set_viewport_size({"width": width, "height": height})
+        if at:
+            page.locator(at).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=not at)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_assign_my_work_source_question_notification_resolve(  # type: ignore[no-untyped-def]
     app: Flask, browser, project: Project
 ) -> None:
-    _phones.clear()
     with live_server(app) as base:
         editor = browser.new_page(viewport={"width": 1280, "height": 900})
         log_in(editor, base, "marta")
@@ -71,7 +69,7 @@ def test_assign_my_work_source_question_notification_resolve(  # type: ignore[no
         item = translator.locator(".work-item").first
         assert "How the harbour was rebuilt" in item.inner_text()
         assert "2031" in item.locator(".due").inner_text()
-        shoot(browser, translator, base, "team-my-work", "ana")
+        shoot(translator, "team-my-work")
         item.locator("a").click()
         segment = translator.locator(f"#s-{SID}")
         segment.locator("details.comment-new summary").click()
@@ -85,7 +83,7 @@ def test_assign_my_work_source_question_notification_resolve(  # type: ignore[no
         assert "2019 o de 2020" in question.inner_text()
         assert question.locator("strong.mention").inner_text() == "@marta"
         assert segment.get_attribute("data-state") == "fuzzy", "the segment was not confirmed"
-        shoot(browser, translator, base, "team-review-comments", "ana")
+        shoot(translator, "team-review-comments", f"#s-{SID}")
 
         editor.goto(f"{base}/")
         badge = editor.locator("nav.team-nav .badge")
@@ -93,7 +91,7 @@ def test_assign_my_work_source_question_notification_resolve(  # type: ignore[no
         editor.click("nav.team-nav a.bell")
         note = editor.locator(".feed .note.new").first
         assert "Ana Ruiz mentioned you on How the harbour was rebuilt" in note.inner_text()
-        shoot(browser, editor, base, "team-notifications", "marta")
+        shoot(editor, "team-notifications")
         assert editor.locator("nav.team-nav .badge").count() == 0, "seen"
 
         editor.goto(f"{base}/")  # before approving, the open question is listed
@@ -101,7 +99,7 @@ def test_assign_my_work_source_question_notification_resolve(  # type: ignore[no
         spanish.locator("details.release summary").click()
         listed = spanish.locator(".before-approval")
         assert "1 open comment" in listed.inner_text() and "2019 o de 2020" in listed.inner_text()
-        shoot(browser, editor, base, "team-before-approval", "marta")
+        shoot(editor, "team-before-approval")
 
         editor.goto(f"{base}/notifications")
         editor.locator(".feed .note a").first.click()

@@ -201,10 +201,10 @@ def comments(ctx: click.Context, slug: str, language: str | None, show_all: bool
 
 
 def _known_people(project: Project) -> list[str] | None:
-    from workflow.users import UserStore
+    """Who can be @mentioned: the app's people and people.toml (None: nobody listed yet)."""
+    from workflow.people import People
 
-    people = UserStore(project.root / "instance").all()
-    return [p.name for p in people] or None
+    return sorted(People(project.root).people) or None
 
 
 @click.command()
