@@ -112,7 +112,15 @@ def open_threads(slug: str, tag: str) -> list[Thread]:
 @bp.app_template_global("segment_threads")
 def segment_threads(slug: str, tag: str, sid: str) -> dict[str, list[Thread]]:
     """A segment's source questions and its threads in this language."""
-    found = [t for t in _threads(slug) if t.root.segment == sid and t.shown_in(tag)]
+    def index() -> dict[str, list[Thread]]:
+        found: dict[str, list[Thread]] = {}
+        for thread in _threads(slug):
+            if thread.shown_in(tag):
+                found.setdefault(thread.root.segment, []).append(thread)
+        return found
+
+    by_segment: dict[str, list[Thread]] = _cached(f"segments:{slug}:{tag}", index)
+    found = by_segment.get(sid, [])
     return {
         "questions": [t for t in found if t.root.question],
         "local": [t for t in found if not t.root.question],
