@@ -263,7 +263,7 @@ def test_needs_machine_only_for_empty_or_changed_and_unfilled_entries() -> None:
     assert not needs_machine(reviewed("a", "A", flags=["fuzzy"]))  # fuzzy by a person's choice
     changed = reviewed("a", "A", flags=["fuzzy"], previous_msgid="old a")
     assert needs_machine(changed)
-    for note in ("machine apertium 2024-01-01", "memory 2024-01-01"):
+    for note in ("machine apertium 2024-01-01", "memory 2024-01-01", "imported agency.tmx"):
         filled = reviewed("a", "A", flags=["fuzzy"], previous_msgid="old a")
         set_provenance(filled, note)
         assert not needs_machine(filled)
