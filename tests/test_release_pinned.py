@@ -251,7 +251,7 @@ def _many(count: int) -> str:
     return "\n\n".join(f"Item {n} costs {n} euros." for n in range(1, count + 1))
 
 
-@pytest.mark.parametrize("count", [8, 9, 10])
+@pytest.mark.parametrize("count", [7, 8, 9, 10])
 def test_long_lists_of_reasons_are_cut_after_eight(project: Project, count: int) -> None:
     (project.articles_dir / "vote.md").write_text(
         STORY.split("---\n", 2)[0] + "---\n" + STORY.split("---\n", 2)[1] + "---\n" + _many(count),
@@ -261,7 +261,7 @@ def test_long_lists_of_reasons_are_cut_after_eight(project: Project, count: int)
     reasons = refusal(project)
     lines = [str(2 * n + 5) for n in range(1, count + 1)]
     shown = ", ".join(["2", *lines][:8])
-    more = f" and {count + 1 - 8} more"
+    more = f" and {count + 1 - 8} more" if count + 1 > 8 else ""
     assert reasons == [f"{count + 1} segment(s) untranslated: lines {shown}{more}"]
     translate(
         project,
@@ -298,6 +298,8 @@ def test_release_header_says_who_when_what_and_credits_exactly(vote: Project) ->
                 "reviewed ana 2026-01-03",
                 "machine",  # a note too short to name anyone
                 "reviewed",
+                "machine lingvo",  # a note without a date still names them
+                "reviewed carla",
             ),
             "It cost 4 million euros.": ("memory 2026-01-01", "reviewed bo 2026-01-02"),
         }[msgid]
@@ -315,14 +317,15 @@ def test_release_header_says_who_when_what_and_credits_exactly(vote: Project) ->
     assert meta[APPROVAL_NOTE] == "Checked the figures"
     assert meta[SOURCE_REVISION] == source_revision(vote.article("vote"))
     assert re.fullmatch(r"[0-9a-f]{32}", meta[RELEASE_HASH])
-    assert meta[ENGINES] == "apertium, deepl"  # in order of appearance, each once
-    assert meta[REVIEWERS] == "bo, ana"
+    assert meta[ENGINES] == "apertium, deepl, lingvo"  # in order of appearance, each once
+    assert meta[REVIEWERS] == "bo, ana, carla"
     assert meta["Language"] == "es"  # the catalogue's own header travels along
     assert CHANGES_REQUESTED not in meta and WITHDRAWN not in meta
     # ...and the catalogue is cleared of the rejection too
     cleared = read_catalog(vote.catalog_path("vote", ES)).metadata
     assert CHANGES_REQUESTED not in cleared and WITHDRAWN not in cleared
-    assert (release.engines, release.reviewers) == (("apertium", "deepl"), ("bo", "ana"))
+    assert release.engines == ("apertium", "deepl", "lingvo")
+    assert release.reviewers == ("bo", "ana", "carla")
     (event,) = [e for e in read_log(vote.root, "vote") if e.event == "approve"]
     assert event.detail == {
         "note": "  Checked\n the  figures ",
@@ -421,3 +424,194 @@ def test_can_reject_truth_table() -> None:
     assert not can_reject(False, Stats())
     assert can_reject(False, Stats(total=2, translated=1, fuzzy=1))
     assert not can_reject(False, Stats(total=2, translated=1, untranslated=1))
+    assert can_reject(False, Stats(total=1, translated=1))
+
+
+# --- the site's strings ------------------------------------------------------------------------
+
+
+def test_the_sites_strings_are_approved_like_an_article(project: Project) -> None:
+    from workflow.release import site_release_stage
+
+    path = project.catalog_path("site", ES)
+    po = read_catalog(path)
+    assert site_release_stage(project, ES, po) is None
+    first = next(e for e in po if e.msgid)
+    first.msgstr = ""
+    po.save(str(path))
+    with pytest.raises(ApprovalRefused) as info:
+        approve(project, "site", "es", "marta")
+    assert str(info.value).startswith("site [es]: approval refused:\n  - ")
+    where = first.occurrences[0][1] or first.occurrences[0][0]
+    assert info.value.reasons == [f"1 segment(s) untranslated: lines {where}"]
+    first.msgstr = "Texto revisado"
+    po.save(str(path))
+    action, release = approve(project, "site", "es", "marta", note="Interfaz")
+    assert action == "approved"
+    assert release.path == path.with_suffix(".mo")
+    assert release.source_revision == "site" and release.body == ""
+    assert release.messages[(first.msgctxt, first.msgid)] == "Texto revisado"
+    assert (release.approved_by, release.note) == ("marta", "Interfaz")
+    assert site_release_stage(project, ES, read_catalog(path)) == "approved"
+    po = read_catalog(path)
+    po[0].msgstr = "Cambiado"
+    assert site_release_stage(project, ES, po) == "edited since approval"
+    assert approve(project, "site", "es", "marta")[0] == "unchanged"
+    (event,) = [e for e in read_log(project.root, "site") if e.event == "approve"]
+    assert (event.who, event.language) == ("marta", "es")
+    assert event.detail["segments"] == len(release.messages)
+
+
+def test_an_entry_without_a_reference_is_named_by_a_question_mark(vote: Project) -> None:
+    path = vote.catalog_path("vote", ES)
+    po = polib.pofile(str(path), wrapwidth=0)
+    po.find("The vote", msgctxt="title").occurrences = []
+    po.find("The vote", msgctxt="title").msgstr = ""
+    po.save()
+    assert refusal(vote) == ["1 segment(s) untranslated: lines ?"]
+
+
+def test_the_content_hash_is_part_of_the_format() -> None:
+    from workflow.release import _content_hash
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="b", msgstr="B"))
+    po.append(polib.POEntry(msgctxt="A", msgid="a", msgstr="Aa"))
+    po.append(polib.POEntry(msgctxt="title", msgid="T", msgstr="Tt"))
+    po.append(polib.POEntry(msgid="c", msgstr="C", flags=["fuzzy"]))  # not reviewed: not in it
+    po.append(polib.POEntry(msgid="d", msgstr=""))
+    # a release approved by this version must match this version's hash of the same text
+    assert _content_hash(po, "sha256:x") == "282c42e42858384e8587002f4bb103bb"
+
+
+def test_a_release_without_workflows_fields_reads_as_empty(tmp_path: Path) -> None:
+    source = tmp_path / "plain.po"
+    source.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Hello"\nmsgstr "Hola"\n',
+        "utf-8",
+    )
+    compiled = tmp_path / "plain.mo"
+    subprocess.run(["msgfmt", str(source), "-o", str(compiled)], check=True)
+    release = read_release(compiled)
+    assert release is not None
+    assert (release.approved_by, release.approved_at, release.source_revision) == ("", "", "")
+    assert (release.note, release.content_hash, release.body) == ("", "", "")
+    assert (release.engines, release.reviewers) == ((), ())
+    assert release.messages == {(None, "Hello"): "Hola"}
+
+
+def test_the_body_entry_and_edges_of_the_released_body(project: Project) -> None:
+    # the body starts with an indented code block and the file has no final newline
+    body = "\n\n    code stays code\n\nXavier Puig spoke first."
+    (project.articles_dir / "vote.md").write_text(
+        STORY.split("---\n")[0] + "---\n" + STORY.split("---\n")[1] + "---\n" + body, "utf-8"
+    )
+    extract(project, ["vote"])
+    msgids = [e.msgid for e in read_catalog(project.catalog_path("vote", ES))]
+    translate(
+        project, {m: "Xavier Puig habló primero." if "Xavier" in m else "Voto" for m in msgids}
+    )
+    _, release = approve(project, "vote", "es", "marta")
+    assert release.body == "    code stays code\n\nXavier Puig habló primero.\n"
+    assert release.note == ""
+    (entry,) = [e for e in polib.mofile(str(release.path)) if e.msgctxt == BODY_CONTEXT]
+    assert entry.msgid == "body\n"
+    (frozen_entry,) = [e for e in polib.mofile(str(FROZEN_MO)) if e.msgctxt == BODY_CONTEXT]
+    assert frozen_entry.msgid == "body\n"
+
+
+def test_approval_clears_a_withdrawal_alone_and_stamps_the_revision_date(vote: Project) -> None:
+    path = vote.catalog_path("vote", ES)
+    po = polib.pofile(str(path), wrapwidth=0)
+    po.metadata[WITHDRAWN] = "marta 2026-01-01"
+    po.metadata["PO-Revision-Date"] = po.metadata["POT-Creation-Date"] = "2001-01-01 00:00+0000"
+    po.save()
+    approve(vote, "vote", "es", "marta")
+    meta = read_catalog(path).metadata
+    assert WITHDRAWN not in meta
+    assert meta["PO-Revision-Date"] != "2001-01-01 00:00+0000"
+    assert meta["POT-Creation-Date"] == "2001-01-01 00:00+0000"
+
+
+def test_approval_and_rejection_tell_the_team(
+    vote: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(
+        "workflow.release.events.approved", lambda *args: calls.append(("approved", *args[1:]))
+    )
+    monkeypatch.setattr(
+        "workflow.release.events.changes_requested",
+        lambda *args: calls.append(("changes", *args[1:])),
+    )
+    approve(vote, "vote", "es", "marta", note="Good")
+    reject(vote, "vote", "es", "marta", "Figures")
+    assert calls == [
+        ("approved", "vote", "es", "marta", "Good"),
+        ("changes", "vote", "es", "marta", "Figures"),
+    ]
+
+
+def test_rejection_is_recorded_with_its_note_and_what_it_withdrew(vote: Project) -> None:
+    reject(vote, "vote", "es", "marta", "Check the names")
+    _, release = approve(vote, "vote", "es", "marta")
+    reject(vote, "vote", "es", "jordi", "Figures")
+    first, second = [e for e in read_log(vote.root, "vote") if e.event == "reject"]
+    assert (first.who, first.detail) == ("marta", {"note": "Check the names"})
+    assert (second.who, second.detail) == (
+        "jordi",
+        {"note": "Figures", "withdrawn": release.content_hash},
+    )
+
+
+def test_rejection_stamps_the_revision_date(vote: Project) -> None:
+    path = vote.catalog_path("vote", ES)
+    po = polib.pofile(str(path), wrapwidth=0)
+    po.metadata["PO-Revision-Date"] = po.metadata["POT-Creation-Date"] = "2001-01-01 00:00+0000"
+    po.save()
+    reject(vote, "vote", "es", "marta", "Figures")
+    meta = read_catalog(path).metadata
+    assert meta["PO-Revision-Date"] != "2001-01-01 00:00+0000"
+    assert meta["POT-Creation-Date"] == "2001-01-01 00:00+0000"
+
+
+def test_a_release_can_be_withdrawn_even_while_the_catalogue_is_incomplete(vote: Project) -> None:
+    approve(vote, "vote", "es", "marta")
+    translate(vote, {"The vote": ""})
+    assert reject(vote, "vote", "es", "marta", "Start again") is True
+    assert not release_path(vote, "vote", ES).exists()
+    with pytest.raises(
+        WorkflowError,
+        match=r"^vote \[es\]: nothing to send back yet "
+        r"\(no release, and the translation is not complete\)$",
+    ):
+        reject(vote, "vote", "es", "marta", "Again")
+
+
+def test_the_sites_strings_can_be_sent_back_and_unknown_articles_cannot(project: Project) -> None:
+    reject(project, "site", "es", "marta", "Shorter labels")
+    meta = read_catalog(project.catalog_path("site", ES)).metadata
+    assert meta[CHANGES_REQUESTED].endswith(": Shorter labels")
+    with pytest.raises(WorkflowError, match="nope"):
+        reject(project, "nope", "es", "marta", "Why")
+
+
+def test_a_broken_catalogue_is_named_by_its_place_in_the_project(vote: Project) -> None:
+    path = vote.catalog_path("vote", ES)
+    path.write_text('msgid "a"\nmsgstr "b\n', "utf-8")
+    where = r"^locales/es/LC_MESSAGES/vote\.po: broken PO file"
+    with pytest.raises(CatalogError, match=where):
+        approve(vote, "vote", "es", "marta")
+    with pytest.raises(CatalogError, match=where):
+        reject(vote, "vote", "es", "marta", "x")
+    release_path(vote, "vote", ES).write_bytes(FROZEN_MO.read_bytes())
+    (vote.articles_dir / "vote.md").write_text(
+        (FIXTURE / "articles" / "quay.md").read_text("utf-8"), "utf-8"
+    )
+    release = read_release(release_path(vote, "vote", ES))
+    assert release is not None
+    article = vote.article("vote")
+    assert release.source_revision == source_revision(article)
+    with pytest.raises(CatalogError, match=where):
+        release_stage(vote, article, ES)
