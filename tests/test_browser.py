@@ -246,6 +246,61 @@ def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: 
     assert actions == ["confirm", "confirm", "confirm", "confirm", "restore"]
 
 
+FOCUS_RINGS = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const behind = (el) => {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  document.querySelectorAll("details").forEach((d) => { d.open = true; });
+  const found = [];
+  const controls = document.querySelectorAll(
+    "a[href], button, summary, input:not([type=hidden]), select, [contenteditable], " +
+    "[tabindex]:not([tabindex='-1'])");
+  for (const el of controls) {
+    if (el.hidden || el.closest("[hidden]") || !el.getClientRects().length) continue;
+    el.focus();
+    if (document.activeElement !== el) continue;
+    const style = getComputedStyle(el);
+    const width = parseFloat(style.outlineWidth);
+    const ratio = style.outlineStyle === "none" ? 0 : contrast(rgb(style.outlineColor), behind(el));
+    found.push({what: el.outerHTML.slice(0, 70), width, ratio});
+  }
+  return found;
+}"""
+
+
+def test_every_control_has_a_visible_focus_ring(app: Flask, browser) -> None:  # type: ignore[no-untyped-def]
+    """A focus ring of at least 2 px and 3:1 against what is behind it, on every control."""
+    with live_server(app) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/login")
+        page.keyboard.press("Tab")  # keyboard use: :focus-visible applies
+        seen = page.evaluate(FOCUS_RINGS)
+        page.fill("input[name=name]", "marta")
+        page.fill("input[name=password]", PASSWORDS["marta"])
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/")
+        for path in ("/", f"/review/{SLUG}/es", "/settings"):
+            page.goto(base + path)
+            page.keyboard.press("Tab")
+            seen += page.evaluate(FOCUS_RINGS)
+    assert len(seen) > 150  # every segment's box and buttons, the dashboard's forms…
+    weak = [c for c in seen if c["width"] < 2 or c["ratio"] < 3]
+    assert not weak, weak[:5]
+
+
 def test_site_suggests_the_readers_language_and_switches_to_the_original(
     browser, project: Project
 ) -> None:  # type: ignore[no-untyped-def]

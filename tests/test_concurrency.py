@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 
 import requests
@@ -36,36 +37,87 @@ def logged_in(base: str, name: str) -> tuple[requests.Session, str]:
 def test_twenty_clients_lose_nothing_and_conflicts_are_reported(
     app: Flask, project: Project
 ) -> None:
+    with live_server(app) as base:
+        twenty_clients(base, project)
+
+
+def test_two_workers_and_one_writer_lose_nothing_either(app: Flask, project: Project) -> None:
+    """`workflow serve --workers 2`: saves from both worker processes meet in one writer."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workflow",
+            "-C",
+            str(project.root),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "12",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{base}/login", timeout=5)
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline and server.poll() is None, "did not start"
+                time.sleep(0.2)
+        twenty_clients(base, project)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0].decode()
+    assert "2 workers and a writer" in output and "Traceback" not in output
+
+
+def twenty_clients(base: str, project: Project) -> None:
     po = read_catalog(project.catalog_path(SLUG, ES))
     entries = [e for e in po if not e.obsolete and "<" not in e.msgid]
     different, shared = entries[:10], entries[10]
-    with live_server(app) as base:
-        clients = [logged_in(base, "ana" if i % 2 else "marta") for i in range(20)]
-        barrier = threading.Barrier(20)
-        results: dict[int, requests.Response] = {}
+    clients = [logged_in(base, "ana" if i % 2 else "marta") for i in range(20)]
+    barrier = threading.Barrier(20)
+    results: dict[int, requests.Response] = {}
 
-        def work(index: int) -> None:
-            session, csrf = clients[index]
-            target = different[index] if index < 10 else shared
-            barrier.wait()
-            results[index] = session.post(
-                f"{base}/review/{SLUG}/es/save",
-                json={
-                    "sid": segment_id(target.msgctxt, target.msgid),
-                    "base": target.msgstr,
-                    "text": f"traducción {index}",
-                    "action": "confirm",
-                    "force": True,  # past the QA gate: "traducción 3" lacks the source's numbers
-                },
-                headers={"X-CSRFToken": csrf, "Accept": "application/json"},
-                timeout=30,
-            )
+    def work(index: int) -> None:
+        session, csrf = clients[index]
+        target = different[index] if index < 10 else shared
+        barrier.wait()
+        results[index] = session.post(
+            f"{base}/review/{SLUG}/es/save",
+            json={
+                "sid": segment_id(target.msgctxt, target.msgid),
+                "base": target.msgstr,
+                "text": f"traducción {index}",
+                "action": "confirm",
+                "force": True,  # past the QA gate: "traducción 3" lacks the source's numbers
+            },
+            headers={"X-CSRFToken": csrf, "Accept": "application/json"},
+            timeout=30,
+        )
 
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
     assert all(results[i].status_code == 200 for i in range(10)), [
         (results[i].status_code, results[i].text[:80])
         for i in range(10)

@@ -230,7 +230,15 @@ def user_list(ctx: click.Context) -> None:
     is_flag=True,
     help="Trust one reverse proxy's X-Forwarded-For/-Proto (client address, HTTPS).",
 )
-@click.option("--threads", default=8, show_default=True, help="Requests served at once.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Processes serving requests; more than one adds a writer process  [default: one per "
+    "core, at most 4]",
+)
+@click.option(
+    "--threads", default=16, show_default=True, help="Requests served at once per worker."
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -238,26 +246,43 @@ def serve(
     port: int,
     secure_cookies: bool | None,
     behind_proxy: bool,
+    workers: int | None,
     threads: int,
 ) -> None:
     """Serve the review app for translators and editors.
 
     Anywhere but on 127.0.0.1, serve it behind HTTPS (see SECURITY.md):
-    session cookies are then sent over HTTPS only.
+    session cookies are then sent over HTTPS only.  With several workers, each
+    is a process serving requests on the same port and this process writes
+    every save (one writer: group commits across all workers, no stale caches).
 
     \b
     Example:
       workflow serve                      # http://127.0.0.1:8000/
       workflow serve --port 8080 --behind-proxy   # a reverse proxy speaks HTTPS
+      workflow serve --workers 1          # one process (threads only)
     """
-    from waitress import serve as waitress_serve
-
-    from workflow.web import create_app
+    from workflow.web.serving import default_workers, listen, serve_workers
     from workflow.web.sessions import cookie_secure
 
     project = load_project(ctx)
     secure = cookie_secure(host, behind_proxy, secure_cookies)
-    app = create_app({"SESSION_COOKIE_SECURE": secure, "BEHIND_PROXY": behind_proxy}, project.root)
-    out.print(f"review app for {project.config.site_name}: http://{host}:{port}/  (Ctrl+C stops)")
-    # waitress: a production WSGI server in pure Python, threaded, nothing to compile.
-    waitress_serve(app, host=host, port=port, threads=threads, ident="workflow")
+    config = {"SESSION_COOKIE_SECURE": secure, "BEHIND_PROXY": behind_proxy}
+    count = workers or default_workers()
+    where = f"http://{host}:{port}/"
+    sock = listen(host, port)
+    if count == 1:
+        from waitress import serve as waitress_serve
+
+        from workflow.web import create_app
+
+        app = create_app(config, project.root)
+        out.print(f"review app for {project.config.site_name}: {where}  (Ctrl+C stops)")
+        # waitress: a production WSGI server in pure Python, threaded, nothing to compile.
+        waitress_serve(app, sockets=[sock], threads=threads, ident="workflow")
+        return
+    out.print(
+        f"review app for {project.config.site_name}: {where}  "
+        f"({count} workers and a writer; Ctrl+C stops)"
+    )
+    serve_workers(project.root, config, sock, count, threads)

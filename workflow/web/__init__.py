@@ -78,7 +78,8 @@ def create_app(
     from workflow.saver import Saver
     from workflow.web import account, auth, dashboard, report, review, team
 
-    app.extensions["workflow.saver"] = Saver(project)
+    # `workflow serve --workers N` hands the workers a RemoteSaver: one writer for all.
+    app.extensions["workflow.saver"] = app.config.get("SAVER") or Saver(project)
     auth.install(app)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(review.bp)
