@@ -246,6 +246,46 @@ def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: 
     assert actions == ["confirm", "confirm", "confirm", "confirm", "restore"]
 
 
+def test_the_editor_keeps_placeholders_whole(app: Flask, browser, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """Chips are deleted whole, pasted tokens become chips, undo works, Enter adds no line."""
+    desk_sample(project)
+    fund = segment_id(None, FUND)
+    with live_server(app) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.goto(f"{base}/login")
+        page.fill("input[name=name]", "ana")
+        page.fill("input[name=password]", PASSWORDS["ana"])
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/review/{SLUG}/es#s-{fund}")
+        page.wait_for_function("() => document.activeElement.classList.contains('editor')")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("un fondo")
+        page.keyboard.press("Alt+p")  # no selection: the pair, the caret between
+        page.keyboard.type("europeo")
+        assert box_text(page, fund) == "un fondo<g1>europeo</g1>"
+        page.keyboard.press("End")
+        page.keyboard.press("Backspace")  # the closing chip goes, whole
+        assert box_text(page, fund) == "un fondo<g1>europeo"
+        page.keyboard.press("Control+z")
+        assert box_text(page, fund) == "un fondo<g1>europeo</g1>"
+        page.keyboard.press("Enter")  # a segment is one line
+        assert box_text(page, fund) == "un fondo<g1>europeo</g1>"
+        page.evaluate("navigator.clipboard.writeText('x <g1>y</g1> <b>z</b>')")
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Control+v")  # tokens become chips; other markup stays text
+        assert box_text(page, fund) == "x <g1>y</g1> <b>z</b>"
+        assert page.locator(f"#s-{fund} .editor .chip").count() == 2
+        assert page.locator(f"#s-{fund} .editor b").count() == 0
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Delete")
+        assert box_text(page, fund) == ""
+        page.keyboard.press("Control+z")
+        assert box_text(page, fund) == "x <g1>y</g1> <b>z</b>"
+
+
 FOCUS_RINGS = """() => {
   const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => {

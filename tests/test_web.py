@@ -486,13 +486,19 @@ def test_without_javascript_a_quality_error_needs_a_second_step(
     assert done.status_code == 303 and entry(project, STORM).msgstr == wrong
 
 
-def test_review_audit_event_carries_the_machine_draft(
-    client: FlaskClient, project: Project
-) -> None:
+def two_versions(client: FlaskClient, project: Project) -> tuple[str, str]:
+    """ana confirms "Quién pagó" over the machine draft, then "Quién lo pagó"."""
     csrf = login(client, "ana")
     machine = entry(project, MSGID).msgstr
     save(client, csrf, base=machine, text="Quién pagó")
     save(client, csrf, base="Quién pagó", text="Quién lo pagó")
+    return csrf, machine
+
+
+def test_review_audit_event_carries_the_machine_draft(
+    client: FlaskClient, project: Project
+) -> None:
+    _csrf, machine = two_versions(client, project)
     first, second = [e for e in read_log(project.root, SLUG) if e.event == "review"]
     today = first.time[:10]
     assert first.detail == {
@@ -513,10 +519,7 @@ def test_review_audit_event_carries_the_machine_draft(
 def test_history_lists_every_version_and_restores_one(
     client: FlaskClient, project: Project
 ) -> None:
-    csrf = login(client, "ana")
-    machine = entry(project, MSGID).msgstr
-    save(client, csrf, base=machine, text="Quién pagó")
-    save(client, csrf, base="Quién pagó", text="Quién lo pagó")
+    csrf, machine = two_versions(client, project)
     sid = segment_id(None, MSGID)
     page = client.get(f"/review/{SLUG}/es/history/{sid}", headers={"Accept-Language": "es"})
     html = page.get_data(as_text=True)

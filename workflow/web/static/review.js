@@ -589,8 +589,12 @@
     }
   });
 
-  if (location.hash.startsWith("#s-")) {
-    const target = document.getElementById(location.hash.slice(1));
-    if (target && editors.has(target)) { activate(target); editors.get(target).focus(); }
-  }
+  // Back from a plain form post (#s-…): the box of that segment, once the browser
+  // has scrolled to the fragment (which would otherwise take the focus away again).
+  window.addEventListener("load", function () {
+    const target = location.hash.startsWith("#s-") && document.getElementById(location.hash.slice(1));
+    if (target && editors.has(target)) {
+      window.setTimeout(function () { activate(target); editors.get(target).focus(); }, 0);
+    }
+  });
 })();
