@@ -615,3 +615,24 @@ def test_users_file_without_interface_language_still_reads(tmp_path: Path) -> No
     assert store.get("old") is not None and store.get("old").ui_language == ""  # type: ignore[union-attr]
     store.set_ui_language("old", "ca")
     assert store.get("old").ui_language == "ca"  # type: ignore[union-attr]
+
+
+def test_serve_on_a_taken_port_is_one_clear_error(app: Flask) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from workflow.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        root = str(app.config["PROJECT"].root)
+        for workers in ("1", "2"):
+            result = CliRunner().invoke(
+                cli, ["-C", root, "serve", "--port", port, "--workers", workers]
+            )
+            assert result.exit_code == 1, result.output
+            assert result.output.strip().endswith("Address already in use")
+            assert result.output.count("\n") == 1 and "Traceback" not in result.output

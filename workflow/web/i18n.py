@@ -50,10 +50,9 @@ def choose(setting: str | None) -> str:
 
 def language() -> str:
     """The interface language of the current request (chosen once per request)."""
-    if "ui_language" not in g:
-        user = g.get("user")
-        g.ui_language = choose(getattr(user, "ui_language", None))
-    chosen: str = g.ui_language
+    chosen: str | None = g.get("ui_language")
+    if chosen is None:
+        chosen = g.ui_language = choose(getattr(g.get("user"), "ui_language", None))
     return chosen
 
 

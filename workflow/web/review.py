@@ -58,6 +58,15 @@ def _project() -> Any:
     return current_app.config["PROJECT"]
 
 
+def _checked(slug: str, language: str) -> str:
+    """The language tag, once the person may edit it and the article exists (else 403/404)."""
+    tag = parse_language(language).tag
+    require_language(tag)
+    if slug != "site" and not _project().article_path(slug).exists():
+        abort(404)
+    return tag
+
+
 def _page(slug: str, tag: str, name: str, **extra: Any) -> str:
     view = load_review(_project(), slug, tag)
     view.title = labels_title(slug)  # the site's strings have a title in the interface language
@@ -79,8 +88,7 @@ def _page(slug: str, tag: str, name: str, **extra: Any) -> str:
 @bp.route("/<slug>/<language>")
 @login_required
 def article(slug: str, language: str) -> Any:
-    tag = parse_language(language).tag
-    require_language(tag)
+    tag = _checked(slug, language)
     return _page(slug, tag, request.args.get("filter", "all"))
 
 
@@ -196,8 +204,7 @@ def _entry(slug: str, tag: str, sid: str) -> Any:
 @login_required
 def history(slug: str, language: str, sid: str) -> Any:
     """Every version of one segment, from the audit log; each can be restored."""
-    tag = parse_language(language).tag
-    require_language(tag)
+    tag = _checked(slug, language)
     entry = _entry(slug, tag, sid)
     events = [e for e in read_log(_project().root, slug) if e.language == tag]
     versions = segment_history(events, entry.msgid, entry.msgctxt, entry.msgstr, draft_of(entry))
@@ -223,8 +230,7 @@ def labels_title(slug: str) -> str:
 @login_required
 def search(slug: str, language: str) -> Any:
     """Concordance: a word or phrase in every reviewed segment translated into ``language``."""
-    tag = parse_language(language).tag
-    require_language(tag)
+    tag = _checked(slug, language)
     query = request.args.get("q", "").strip()[:200]
     hits = concordance.search(_project().root, query, tag) if query else []
     template = "review/_search.html" if request.args.get("part") else "review/search.html"

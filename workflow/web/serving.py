@@ -163,17 +163,14 @@ def _worker(
 def serve_workers(
     root: Path,
     config: dict[str, Any],
-    host: str,
-    port: int,
+    sock: socket.socket,
     workers: int,
     threads: int,
-    ready: Any = None,
 ) -> None:
-    """Serve with ``workers`` processes and this one as the writer, until interrupted."""
+    """Serve on ``sock`` with ``workers`` processes and this one as the writer, until stopped."""
     from workflow.project import Project
 
     project = Project.load(root)
-    sock = socket.create_server((host, port), backlog=2048)
     service = SaverService(Saver(project)).start()
     committer = _lazy_committer(project)
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
@@ -189,19 +186,22 @@ def serve_workers(
 
     processes = [start() for _ in range(workers)]
     stopping = threading.Event()
+    deaths: list[float] = []  # when workers died, to give up on a crash loop
 
     def stop(*_args: object) -> None:
         stopping.set()
 
     previous = signal.signal(signal.SIGTERM, stop)
-    if ready is not None:
-        ready()
     try:
         while not stopping.wait(1.0):
             if committer is not None:
                 committer.nudge()  # approvals in the workers are in the audit log
             for i, process in enumerate(processes):
                 if not process.is_alive():  # a worker died: another takes its place
+                    now = time.monotonic()
+                    deaths[:] = [t for t in deaths if now - t < 60] + [now]
+                    if len(deaths) > 3 * workers:
+                        raise WorkflowError("the review app's workers keep failing; see above")
                     print(f"workflow: worker exited ({process.exitcode}); starting another")
                     processes[i] = start()
     except KeyboardInterrupt:
@@ -217,6 +217,15 @@ def serve_workers(
             committer.close()
         service.close()
         sock.close()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, or one clear error (port taken, address unknown)."""
+    try:
+        return socket.create_server((host, port), backlog=2048)
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise WorkflowError(f"cannot listen on {host}:{port}: {reason}") from exc
 
 
 def _lazy_committer(project: Any) -> Any:
