@@ -519,13 +519,17 @@ def test_review_audit_event_carries_the_machine_draft(
 def test_history_lists_every_version_and_restores_one(
     client: FlaskClient, project: Project
 ) -> None:
+    from workflow.audit import record
+
     csrf, machine = two_versions(client, project)
+    record(project.root, "approve", "marta", SLUG, "es")  # the current version, approved
     sid = segment_id(None, MSGID)
     page = client.get(f"/review/{SLUG}/es/history/{sid}", headers={"Accept-Language": "es"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Historial de este segmento" in html
     assert html.index("Quién lo pagó") < html.index("Quién pagó") < html.index(machine)
     assert "Traducción automática (pseudo)" in html and html.count("Revisado por ana") == 2
+    assert re.search(r"aprobado por marta, \d+ \w+\.?, \d\d:\d\d", html)
     assert html.count('value="restore"') == 2  # every version but the current one
     # restoring is a normal save: conflict-checked against the current text
     stale = save(client, csrf, base="Quién pagó", text="Quién pagó", action="restore")
