@@ -132,7 +132,7 @@ def test_review_an_article_by_keyboard_in_spanish(app: Flask, browser, project: 
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORDS["ana"])
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{base}/")
+        page.wait_for_url(f"{base}/", timeout=90_000)  # logging in hashes: slow on a busy machine
         for _ in range(40):
             page.keyboard.press("Tab")
             if focused(page)["href"] == f"/review/{SLUG}/es":
@@ -258,7 +258,7 @@ def test_the_editor_keeps_placeholders_whole(app: Flask, browser, project: Proje
         page.fill("input[name=name]", "ana")
         page.fill("input[name=password]", PASSWORDS["ana"])
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{base}/")
+        page.wait_for_url(f"{base}/", timeout=90_000)  # logging in hashes: slow on a busy machine
         page.goto(f"{base}/review/{SLUG}/es#s-{fund}")
         page.wait_for_function("() => document.activeElement.classList.contains('editor')")
         page.keyboard.press("Control+a")
@@ -331,7 +331,7 @@ def test_every_control_has_a_visible_focus_ring(app: Flask, browser) -> None:  #
         page.fill("input[name=name]", "marta")
         page.fill("input[name=password]", PASSWORDS["marta"])
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{base}/")
+        page.wait_for_url(f"{base}/", timeout=90_000)  # logging in hashes: slow on a busy machine
         for path in ("/", f"/review/{SLUG}/es", "/settings"):
             page.goto(base + path)
             page.keyboard.press("Tab")
