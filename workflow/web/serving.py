@@ -220,12 +220,27 @@ def serve_workers(
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """The listening socket, or one clear error (port taken, address unknown)."""
+    """The server's socket, bound (or one clear error: port taken, address unknown).
+
+    It is not listening yet: waitress starts listening when a worker is ready,
+    so a client that comes too early is refused (and tries again) rather than
+    left waiting.
+    """
     try:
-        return socket.create_server((host, port), backlog=2048)
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError:
+            sock.close()
+            raise
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        reason = os.strerror(exc.errno) if exc.errno and exc.errno > 0 else str(exc)
         raise WorkflowError(f"cannot listen on {host}:{port}: {reason}") from exc
+    return sock
 
 
 def _lazy_committer(project: Any) -> Any:
