@@ -195,5 +195,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "placeholder_text": placeholder,
     "note_text": note,
     "version_text": version,
-    "when": when,
+    "version_time": when,
 }

@@ -19,7 +19,8 @@ command line, Poedit) are still seen: the Saver checks the file's stamp under
 the file lock.  The Unix socket lives in a private temporary folder and every
 connection must answer a challenge with a random key (``multiprocessing``'s
 authentication), so only the workers can talk to it.  Lazy commits (``[git]``)
-run in the parent only.
+run in the parent only, and the notifications that saves announce are sent
+from the parent's own background deliverer.
 """
 
 from __future__ import annotations
@@ -173,6 +174,11 @@ def serve_workers(
     project = Project.load(root)
     service = SaverService(Saver(project)).start()
     committer = _lazy_committer(project)
+    # Saves announce events (e.g. "ready for approval") here, in the writer: its own
+    # deliverer sends webhooks and e-mail in the background, never in a save's path.
+    from workflow.team.notifications import start_deliverer, stop_deliverer
+
+    start_deliverer(project)
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
 
     def start() -> Any:
@@ -215,6 +221,7 @@ def serve_workers(
             process.join(max(0.1, deadline - time.monotonic()))
         if committer is not None:
             committer.close()
+        stop_deliverer(project)
         service.close()
         sock.close()
 
