@@ -116,8 +116,12 @@ def check(name: str, severity: str) -> Callable[[Check], Check]:
 
 
 def _text(value: str) -> str:
-    """The words of a segment: placeholders removed."""
-    return PLACEHOLDER_RE.sub(" ", value)
+    """The words of a segment: placeholders removed.
+
+    Every placeholder starts with ``<``; most segments have none, and the
+    placeholder pattern (four look-behinds at every character) was the biggest
+    single cost of checking a catalogue, so those skip it."""
+    return PLACEHOLDER_RE.sub(" ", value) if "<" in value else value
 
 
 @check("placeholders", ERROR)
