@@ -142,8 +142,7 @@ def main() -> None:
         ("in-process", args.executor), translated, published, strict=True
     ):
         print(
-            f"{label:24}{seconds:10.2f}s{words / seconds:10,.0f}"
-            f"{spent:9.2f}s{pages / spent:10,.0f}"
+            f"{label:24}{seconds:10.2f}s{words / seconds:10,.0f}{spent:9.2f}s{pages / spent:10,.0f}"
         )
     print(f"{'apertium alone, 1 call':24}{alone:10.2f}s{words / alone:10,.0f}")
     print(f"cluster start-up: {started:.1f} s (not in the figures above)")

@@ -106,11 +106,15 @@ def corpus_key(articles: int) -> str:
     code that extracts and approves (the whole package but the publisher and the app)."""
     digest = hashlib.sha256(f"{articles}\n".encode())
     package = HERE.parent / "workflow"
-    sources = [HERE / "corpus.py", Path(__file__).resolve()] + sorted(
-        p
-        for p in package.rglob("*.py")
-        if not p.relative_to(package).parts[0] in ("publish", "web", "cli")
-    )
+    sources = [
+        HERE / "corpus.py",
+        Path(__file__).resolve(),
+        *sorted(
+            p
+            for p in package.rglob("*.py")
+            if p.relative_to(package).parts[0] not in ("publish", "web", "cli")
+        ),
+    ]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -112,6 +112,7 @@ def open_threads(slug: str, tag: str) -> list[Thread]:
 @bp.app_template_global("segment_threads")
 def segment_threads(slug: str, tag: str, sid: str) -> dict[str, list[Thread]]:
     """A segment's source questions and its threads in this language."""
+
     def index() -> dict[str, list[Thread]]:
         found: dict[str, list[Thread]] = {}
         for thread in _threads(slug):
