@@ -317,7 +317,9 @@ def _entry_reasons(
         lines = [_line(e) for e in po if not e.obsolete and entry_state(e) == state]
         if lines:
             label = "fuzzy (machine or changed source, not reviewed)" if state == "fuzzy" else state
-            reasons.append(f"{len(lines)} segment(s) {label}: lines {_few(lines)}")
+            # Sentences share their paragraph's line: name each line once.
+            where = _few(list(dict.fromkeys(lines)))
+            reasons.append(f"{len(lines)} segment(s) {label}: lines {where}")
     block = project.config.warnings_block
     errors = [
         f"line {report.line} {finding.check}: {finding.message}"
