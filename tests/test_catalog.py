@@ -7,9 +7,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from workflow.catalog import lint_po, new_catalog, read_catalog, stats, write_catalog
+from workflow.catalog import new_catalog, read_catalog, stats, write_catalog
 from workflow.errors import CatalogError
 from workflow.languages import parse_language
+from workflow.potext import lint_po
 
 from .conftest import msgfmt_check
 
@@ -91,7 +92,7 @@ def test_stats_counts_states_and_ignores_obsolete() -> None:
 
 
 def test_fast_catalog_text_is_exactly_polibs(tmp_path: Path) -> None:
-    from workflow.catalog import catalog_text
+    from workflow.potext import catalog_text
 
     po = new_catalog(parse_language("es"), "p", "s")
     po.append(

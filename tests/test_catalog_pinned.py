@@ -16,9 +16,7 @@ import pytest
 from workflow.catalog import (
     FUZZY_CUTOFF,
     CatalogCache,
-    catalog_text,
     entry_state,
-    lint_po,
     merge,
     needs_machine,
     new_catalog,
@@ -32,6 +30,7 @@ from workflow.catalog import (
 )
 from workflow.errors import CatalogError
 from workflow.languages import parse_language
+from workflow.potext import catalog_text, lint_po
 from workflow.segment import Segment
 
 SOURCE = "articles/vote.md"
@@ -416,7 +415,7 @@ def test_wrapwidth_zero_never_folds_long_lines(tmp_path: Path) -> None:
 def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[object, ...], str]:
     """An empty serialiser cache (it lives as long as the process)."""
     cache: dict[tuple[object, ...], str] = {}
-    monkeypatch.setattr("workflow.catalog._ENTRY_TEXT", cache)
+    monkeypatch.setattr("workflow.potext._ENTRY_TEXT", cache)
     return cache
 
 
@@ -440,7 +439,7 @@ def test_serialiser_remembers_each_entrys_text_within_a_limit(
     calls.clear()
     catalog_text(po)
     assert calls == [""]  # only the header entry, which is never cached
-    monkeypatch.setattr("workflow.catalog._ENTRY_TEXT_LIMIT", 2)
+    monkeypatch.setattr("workflow.potext._ENTRY_TEXT_LIMIT", 2)
     fresh_cache.clear()
     catalog_text(po)
     assert len(fresh_cache) <= 2

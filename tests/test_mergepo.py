@@ -9,9 +9,10 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from workflow.catalog import catalog_text, provenance
+from workflow.catalog import provenance
 from workflow.cli import cli
 from workflow.mergepo import conflicts, merge_catalogs, merge_log, merge_po_text, newer_release
+from workflow.potext import catalog_text
 
 from .conftest import msgfmt_check
 

@@ -38,14 +38,13 @@ import polib
 from workflow.catalog import (
     ENTRIES,
     WRAP,
-    catalog_text,
-    lint_po,
     live_entries,
     provenance,
     set_provenance,
 )
 from workflow.errors import CatalogError
 from workflow.fsutil import atomic_write_bytes
+from workflow.potext import catalog_text, lint_po
 
 Key = tuple[str | None, str]
 #: Header fields that hold a date: both changed → the later one.
