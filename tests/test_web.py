@@ -103,7 +103,43 @@ def test_dashboard_shows_only_the_persons_languages(client: FlaskClient) -> None
 def test_editor_sees_every_language_and_release_buttons(client: FlaskClient) -> None:
     login(client, "marta")
     page = client.get("/").get_data(as_text=True)
-    assert f"/review/{SLUG}/es" in page and f"/review/{SLUG}/ca" in page and "Approve" in page
+    assert f"/review/{SLUG}/es" in page and f"/review/{SLUG}/ca" in page
+    assert "Not ready to approve:" in page and "Approve" in page
+
+
+def _release_cell(page: str, language: str) -> str:
+    """The dashboard row of one language version, as text."""
+    row = re.search(
+        rf'<li class="version[^"]*">(?:(?!</li>).)*/review/{SLUG}/{language}".*?</li>', page, re.S
+    )
+    assert row is not None
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(0)))
+
+
+def test_editor_is_told_why_a_version_cannot_be_approved_yet(
+    client: FlaskClient, project: Project
+) -> None:
+    login(client, "marta")
+    total = len([e for e in polib.pofile(str(project.catalog_path(SLUG, ES))) if not e.obsolete])
+    row = _release_cell(client.get("/").get_data(as_text=True), "es")
+    assert f"Not ready to approve: {total} segments not reviewed" in row
+    assert "Approve" not in row.replace("Not ready to approve", "")
+
+    path = project.catalog_path(SLUG, ES)
+    po = polib.pofile(str(path))
+    for item in po:
+        item.msgstr = item.msgid
+        item.flags = []
+    po.save()
+    row = _release_cell(client.get("/").get_data(as_text=True), "es")
+    assert "Not ready" not in row and "Approve" in row
+
+    wrong = next(e for e in po if any(c.isdigit() for c in e.msgid) and "<" not in e.msgid)
+    wrong.msgstr = re.sub(r"\d", "7", wrong.msgid) + " 1"
+    po.save()
+    row = _release_cell(client.get("/").get_data(as_text=True), "es")
+    assert "Not ready to approve: 1 quality error to fix or silence" in row
+    assert "Approve" not in row.replace("Not ready to approve", "")
 
 
 def test_review_page_shows_segments_tokens_provenance_and_filters(client: FlaskClient) -> None:
