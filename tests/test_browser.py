@@ -285,6 +285,27 @@ def test_the_editor_keeps_placeholders_whole(app: Flask, browser, project: Proje
         page.keyboard.press("Control+z")
         assert box_text(page, fund) == "x <g1>y</g1> <b>z</b>"
 
+        # a fresh machine draft is not listed as a suggestion (it is the box's text), yet
+        # Alt+M brings it back once the box holds something else; then says there is no other
+        fresh = next(
+            e
+            for e in read_catalog(project.catalog_path(SLUG, ES))
+            if "fuzzy" in e.flags and e.msgid not in (FUND, STORM, QUAY) and "<" not in e.msgid
+        )
+        sid = segment_id(fresh.msgctxt, fresh.msgid)
+        page.click(f"#s-{sid} .editor")
+        assert page.locator(f"#s-{sid} .suggestion").count() == 0
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Delete")
+        page.keyboard.press("Alt+m")
+        assert box_text(page, sid) == fresh.msgstr
+        page.keyboard.press("Alt+m")
+        hint = page.locator(f"#s-{sid} .feedback .hint")
+        hint.wait_for()
+        assert hint.is_visible() and "No suggestion" in hint.inner_text()
+        page.locator(f"#s-{sid}").screenshot(path=str(ARTIFACTS / "desk-no-other-suggestion.png"))
+        assert box_text(page, sid) == fresh.msgstr
+
 
 FOCUS_RINGS = """() => {
   const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);

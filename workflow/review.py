@@ -72,6 +72,7 @@ class Row:
     context: str = ""  # msgctxt: the front matter field, for front matter rows
     placeholders: dict[str, str] = field(default_factory=dict)  # token → what it stands for
     machine: str = ""  # the engine whose draft is on record (can be brought back)
+    draft: str = ""  # that draft's text: Alt+M brings it back once the box holds other text
 
 
 @dataclass
@@ -271,6 +272,7 @@ class _RowMaker:
             entry.msgctxt or "",
             placeholder_notes(entry.comment or ""),
             self.machine[entry.msgid][0] if entry.msgid in self.machine else "",
+            self.machine[entry.msgid][1] if entry.msgid in self.machine else "",
         )
 
     def suggestions(self, entry: polib.POEntry) -> list[Suggestion]:

@@ -520,13 +520,42 @@
   });
 
   const cycle = new Map();
+  // Alt+M: the listed suggestions in turn, then the machine draft on record (the list
+  // leaves out text equal to what was saved, so a fresh draft is not listed; once the
+  // box holds something else it can be brought back). Text equal to the box is skipped.
   function nextSuggestion(segment) {
-    const buttons = Array.from(segment.querySelectorAll("button.use"));
-    if (!buttons.length) { say(words.no_suggestion); return; }
-    const i = ((cycle.get(segment) === undefined ? -1 : cycle.get(segment)) + 1) % buttons.length;
-    cycle.set(segment, i);
-    editors.get(segment).set(buttons[i].dataset.text);
-    say((words.suggestion || "{n}").replace("{n}", String(i + 1)) + " " + buttons[i].parentNode.querySelector(".score").textContent);
+    const editor = editors.get(segment);
+    const offers = Array.from(segment.querySelectorAll("button.use")).map(function (button) {
+      return { text: button.dataset.text, label: button.parentNode.querySelector(".score").textContent };
+    });
+    const draft = segment.dataset.draft;
+    if (draft !== undefined && !offers.some(function (o) { return o.text === draft; })) {
+      offers.push({ text: draft, label: (words.machine || "{engine}").replace("{engine}", segment.dataset.draftEngine || "") });
+    }
+    const current = editor.read();
+    const start = cycle.get(segment) === undefined ? -1 : cycle.get(segment);
+    for (let step = 1; step <= offers.length; step++) {
+      const i = (start + step) % offers.length;
+      if (offers[i].text === current) continue;
+      cycle.set(segment, i);
+      editor.set(offers[i].text);
+      say((words.suggestion || "{n}").replace("{n}", String(i + 1)) + " " + offers[i].label);
+      return;
+    }
+    hint(segment, words.no_suggestion);
+  }
+  // A short note under the segment's box that sighted people see too (and is announced).
+  function hint(segment, text) {
+    say(text);
+    const feedback = segment.querySelector(".feedback");
+    let note = feedback.querySelector("p.hint");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "hint";
+      feedback.appendChild(note);
+    }
+    note.textContent = text;
+    window.setTimeout(function () { if (note.isConnected) note.remove(); }, 4000);
   }
 
   document.addEventListener("keydown", function (event) {
