@@ -65,6 +65,7 @@ def test_every_page_needs_login(client: FlaskClient) -> None:
     for path in ("/", f"/review/{SLUG}/es"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+        assert not response.headers["Location"].endswith("%3F")  # no stray "?" in next
     assert client.post(f"/review/{SLUG}/es/save", data={}).status_code == 400  # CSRF first
 
 
@@ -72,7 +73,11 @@ def test_wrong_password_is_refused(client: FlaskClient) -> None:
     response = client.post(
         "/login", data={"name": "ana", "password": "nope", "csrf_token": token(client)}
     )
-    assert response.status_code == 401 and "wrong password" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and "wrong password" in page
+    assert 'class="error"' in page  # shown as a problem, not like a success
+    assert 'name="name" autocomplete="username" required value="ana"' in page  # name kept
+    assert re.search(r'name="password"[^>]* autofocus', page)  # the password to retype
 
 
 def test_session_cookie_is_httponly_and_samesite(client: FlaskClient) -> None:
@@ -313,7 +318,8 @@ def test_paths_outside_the_project_are_refused(client: FlaskClient) -> None:
 
 def test_logout(client: FlaskClient) -> None:
     csrf = login(client, "ana")
-    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 302
+    response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=True)
+    assert '<li class="ok">You are logged out.</li>' in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 

@@ -19,10 +19,10 @@ def settings() -> Any:
     if request.method == "POST":
         chosen = request.form.get("ui_language", "")
         if chosen and chosen not in ui_languages():
-            flash(gettext("That language is not available."))
+            flash(gettext("That language is not available."), "error")
             return redirect(url_for("account.settings")), 303
         g.user = users().set_ui_language(g.user.name, chosen)
         g.pop("ui_language", None)  # speak the new language from here on
-        flash(gettext("Your settings are saved."))
+        flash(gettext("Your settings are saved."), "ok")
         return redirect(url_for("account.settings")), 303
     return render_template("account/settings.html", choices=choices)

@@ -85,7 +85,8 @@ def login_required(view: F) -> F:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if g.user is None:
-            return redirect(url_for("auth.login", next=request.full_path))
+            # full_path ends in a bare "?" when there is no query string
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -118,13 +119,16 @@ def login() -> Any:
         wait = throttle.wait(keys)
         if wait:
             # "s", the unit symbol, reads right for any number in every language.
-            flash(gettext("Too many failed logins. Try again in %(seconds)d s.", seconds=wait))
-            return render_template("auth/login.html"), 429, {"Retry-After": str(wait)}
+            flash(
+                gettext("Too many failed logins. Try again in %(seconds)d s.", seconds=wait),
+                "error",
+            )
+            return render_template("auth/login.html", name=name), 429, {"Retry-After": str(wait)}
         user = users().authenticate(name, request.form.get("password", ""))
         if user is None:
             throttle.failed(keys)
-            flash(gettext("Unknown name or wrong password."))
-            return render_template("auth/login.html"), 401
+            flash(gettext("Unknown name or wrong password."), "error")
+            return render_template("auth/login.html", name=name), 401
         throttle.succeeded(keys[:1])
         old = session.get("sid")
         if isinstance(old, str):
@@ -141,4 +145,5 @@ def logout() -> Any:
     if isinstance(token, str):
         _sessions().end(token)
     session.clear()
+    flash(gettext("You are logged out."), "ok")
     return redirect(url_for("auth.login"))

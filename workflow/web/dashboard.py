@@ -142,15 +142,16 @@ def approve_view(slug: str, language: str) -> Any:
                 **names,
             )
             + " "
-            + _("Open the review page to see what is still to do.")
+            + _("Open the review page to see what is still to do."),
+            "error",
         )
         for reason in exc.reasons:
             flash(reason, "detail")  # the release gate's own words (English)
         return redirect(url_for("dashboard.index")), 303
     if action == "approved":
-        flash(_("%(title)s (%(language)s) is approved.", **names))
+        flash(_("%(title)s (%(language)s) is approved.", **names), "ok")
     else:
-        flash(_("%(title)s (%(language)s) was already approved as it is.", **names))
+        flash(_("%(title)s (%(language)s) was already approved as it is.", **names), "ok")
     return redirect(url_for("dashboard.index")), 303
 
 
@@ -161,14 +162,14 @@ def reject_view(slug: str, language: str) -> Any:
     project = current_app.config["PROJECT"]
     note = request.form.get("note", "").strip()
     if not note:
-        flash(_("Say what should change: sending back needs a note."))
+        flash(_("Say what should change: sending back needs a note."), "error")
         return redirect(url_for("dashboard.index")), 303
     names = {"title": _title(project, slug), "language": language_name(language)}
     try:
         reject(project, slug, language, g.user.name, note)
     except WorkflowError as exc:
-        flash(_("%(title)s (%(language)s) was not sent back.", **names))
+        flash(_("%(title)s (%(language)s) was not sent back.", **names), "error")
         flash(exc.message, "detail")  # the release module's own words (English)
         return redirect(url_for("dashboard.index")), 303
-    flash(_("%(title)s (%(language)s) is sent back to review.", **names))
+    flash(_("%(title)s (%(language)s) is sent back to review.", **names), "ok")
     return redirect(url_for("dashboard.index")), 303

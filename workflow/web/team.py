@@ -194,7 +194,7 @@ def assign(slug: str, language: str) -> Any:
             removed = assignments.unassign(project, slug, tag)
             if removed is not None:
                 events.unassigned(project, removed, g.user.name)
-            flash(gettext("The assignment is removed."))
+            flash(gettext("The assignment is removed."), "ok")
             return redirect(url_for("dashboard.index")), 303
         try:
             now = assignments.now_in(project)
@@ -222,7 +222,8 @@ def assign(slug: str, language: str) -> Any:
                 title=_title(project, slug),
                 language=texts.language_name(tag, i18n.language()),
                 person=made.translator,
-            )
+            ),
+            "ok",
         )
         return redirect(url_for("dashboard.index")), 303
     return render_template("team/assign.html", **_assign_page(project, slug, tag, current, form))
@@ -281,9 +282,9 @@ def notification_settings() -> Any:
     try:
         save_prefs(_project(), g.user.name, Prefs(request.form.get("email", ""), chosen, ui))
     except WorkflowError:
-        flash(gettext("That is not an e-mail address."))
+        flash(gettext("That is not an e-mail address."), "error")
         return redirect(url_for("team.notifications")), 303
-    flash(gettext("Your notification settings are saved."))
+    flash(gettext("Your notification settings are saved."), "ok")
     return redirect(url_for("team.notifications")), 303
 
 
