@@ -238,6 +238,19 @@ def test_multi_sentence_front_matter_field_is_one_entry_per_sentence(project: Pr
     ]
 
 
+def test_front_matter_entries_follow_the_fields_order_in_the_file(project: Project) -> None:
+    """The desk reads the front matter top down, whatever order the fields are in."""
+    (project.articles_dir / "vote.md").write_text(
+        "---\nsummary: Who voted how.\npublished: 2024-08-19\nlanguage: en\n"
+        "title: The vote\n---\nThe council met.\n",
+        encoding="utf-8",
+    )
+    extract(project, ["vote"])
+    po = read_catalog(project.catalog_path("vote", ES))
+    fields = [(e.msgctxt, e.occurrences[0][1]) for e in po if e.msgctxt]
+    assert fields == [("summary", "2"), ("title", "5")]
+
+
 def test_old_one_segment_translations_become_fuzzy_suggestions_per_sentence(
     project: Project,
 ) -> None:

@@ -64,9 +64,11 @@ def front_matter_fields(article: Article) -> list[Field]:
     """The article's translatable fields, each cut into sentences."""
     split = sentence_splitter(article.meta.language.primary)
     fields = []
-    for name, text in article.meta.translatable():
+    # In the order the writer put them in, so the desk reads the front matter top down.
+    lines = {name: _field_line(article, name) for name, _ in article.meta.translatable()}
+    for name, text in sorted(article.meta.translatable(), key=lambda item: lines[item[0]]):
         unit = Field(name)
-        line = _field_line(article, name)
+        line = lines[name]
         for sentence in split_pieces([Piece("text", text)], split):
             core = "".join(p.raw for p in sentence.core)
             lead = "".join(p.raw for p in sentence.lead)
