@@ -81,6 +81,7 @@ def test_init_new_extract_status_render(tmp_path: Path) -> None:
     out_file = tmp_path / "out.md"
     code, output = run(root, "render", "council-vote", "--lang", "es", "-o", str(out_file))
     assert "ES The council votes" in out_file.read_text()
+    assert "council-vote [es]: 5 translated" in output  # "[es]" is text, not a style
 
 
 def test_status_shows_source_changed(tmp_path: Path, sample: Path) -> None:
@@ -127,6 +128,15 @@ def test_config_errors_are_listed(tmp_path: Path) -> None:
 def test_no_project_found(tmp_path: Path) -> None:
     code, output = run(tmp_path, "status")
     assert code == 1 and "no workflow.toml" in output
+    code, output = run(tmp_path / "nowhere", "status")
+    assert code == 1 and output == f"Error: {tmp_path / 'nowhere'}: no such folder\n"
+
+
+def test_extract_of_only_a_broken_article_does_not_say_nothing_to_do(sample: Path) -> None:
+    (sample / "articles" / "broken.md").write_text("---\ntitle: [\n---\n")
+    code, output = run(sample, "extract", "broken")
+    assert code == 1 and "nothing to do" not in output, output
+    assert "Error: articles/broken.md: line 3" in output
 
 
 def test_python_dash_m_and_console_script(sample: Path) -> None:

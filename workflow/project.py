@@ -34,6 +34,8 @@ class Project:
     def load(cls, start: Path | None = None) -> Project:
         """Find ``workflow.toml`` at ``start`` or above and load it."""
         here = (start or Path.cwd()).resolve()
+        if not here.is_dir():
+            raise ProjectError(f"{start}: no such folder")
         for folder in (here, *here.parents):
             if (folder / CONFIG_NAME).is_file():
                 return cls(folder, load_config(folder / CONFIG_NAME))

@@ -69,7 +69,8 @@ def extract(
     for tag in update_site_catalogs(project):
         out.print(f"updated {tag}/site (the site's interface strings)")
     summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
-    out.print(f"{len(selected)} article(s): {summary or 'nothing to do'}")
+    if summary or failure is None:
+        out.print(f"{len(selected)} article(s): {summary or 'nothing to do'}")
     if failure is not None:
         raise failure
 
@@ -110,7 +111,8 @@ def render(
     err.print(
         f"{slug} [{language}]: {result.translated} translated, "
         f"{result.untranslated} left in the source language"
-        + (f", {len(result.broken)} with broken placeholders" if result.broken else "")
+        + (f", {len(result.broken)} with broken placeholders" if result.broken else ""),
+        markup=False,  # "[es]" is text, not a style
     )
     for line in result.broken:
         err.print(f"  broken placeholders, kept source: {line}", markup=False)

@@ -72,7 +72,7 @@ def translate(
         finally:
             if executor is not None:
                 executor.close()
-    table = Table(title="would be sent" if dry_run else "sent")
+    table = Table(title="would be sent to the engines" if dry_run else "sent to the engines")
     for name in ("engine", "pair", "segments", "characters", "memory", "cached", "repeats"):
         table.add_column(name, justify="left" if name in ("engine", "pair") else "right")
     for (name, source, target), cost in sorted(report.costs.items()):
