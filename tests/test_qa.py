@@ -70,6 +70,13 @@ CASES = [
         "es",
     ),
     ("quotes", 'He said "no" twice.', "Dijo “no” dos veces.", "Dijo «no» dos veces.", "es"),
+    (
+        "decimals",
+        "It cost €10.5 million.",
+        "Costó 10,5 millones de euros.",
+        "Costó 10.5 millones de euros.",
+        "es",
+    ),
     ("doubled", "The council met.", "El consejo se reunió.", "El el consejo se reunió.", "es"),
     (
         "length",
@@ -154,3 +161,26 @@ def test_silenced_checks_are_reported_apart() -> None:
     assert silenced(entry) == {"numbers": "written out in Spanish style (ana 2024-01-01)"}
     (report,) = check_catalog(po, "en", "es")
     assert report.errors == [] and report.silenced == ("numbers",)
+
+
+@pytest.mark.parametrize(
+    ("source_tag", "target", "source", "translation", "warned"),
+    [
+        ("en", "es", "It grew 2.5 and 10.25 points.", "Creció 2.5 y 10,25 puntos.", ["2.5"]),
+        ("en", "es-MX", "It grew 2.5 points.", "Creció 2.5 puntos.", []),  # Mexico writes 2.5
+        ("de", "en", "Es kostet 2,5 Mio.", "It costs 2,5 million.", ["2,5"]),
+        ("en", "es", "1.500 fans and 1,500 more.", "1.500 aficionados y 1,500 más.", []),
+        ("en", "es", "Version 2.5.1 is out.", "Sale la versión 2.5.1.", []),  # not a decimal
+        ("en", "ca", "It fell 3.5%.", "Va baixar un 3,5 %.", []),
+        ("en", "xx-invalid", "It fell 3.5%.", "3.5%", []),  # no opinion without CLDR data
+    ],
+)
+def test_decimals_follow_the_target_locale(
+    source_tag: str, target: str, source: str, translation: str, warned: list[str]
+) -> None:
+    found = [
+        f for f in run_checks(source, translation, source_tag, target) if f.check == "decimals"
+    ]
+    assert [dict(f.params)["number"] for f in found] == warned
+    if found:
+        assert found[0].severity == WARNING and "writes decimals with" in found[0].message

@@ -7,8 +7,9 @@ from __future__ import annotations
 import polib
 import pytest
 
+from workflow.cldr import QUOTES
 from workflow.glossary import Glossary
-from workflow.qa import CHECKS, QUOTES, check_catalog, run_checks, silenced
+from workflow.qa import CHECKS, check_catalog, run_checks, silenced
 
 GLOSSARY = Glossary(
     keep=("Joan Puig", "The Harbour Review"),

@@ -12,8 +12,8 @@ entry as a translator comment, which any PO editor shows and keeps::
 
     # workflow: silence numbers: "3 p.m." is "15 h" in Spanish (ana 2024-12-04)
 
-Babel ships no CLDR delimiter data, so the quotation marks of each locale
-(``quotationStart``/``End`` and the alternates, CLDR 45) are carried here.
+What each language writes (quotation marks, decimal symbols) comes from
+CLDR, see :mod:`workflow.cldr`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import polib
 
 from workflow.catalog import PROVENANCE
+from workflow.cldr import QUOTE_CHARS, QUOTES, decimal_symbol
 from workflow.glossary import Glossary
 from workflow.segment import PLACEHOLDER_RE, placeholder_tokens
 
@@ -74,23 +75,6 @@ class Segment:
     source_pair: tuple[str, str] = ("", "")  # full tags, for glossary terms
 
 
-#: CLDR 45 delimiters: (quotation start, end, alternate start, alternate end).
-QUOTES: dict[str, tuple[str, str, str, str]] = {
-    "en": ("“", "”", "‘", "’"),
-    "es": ("“", "”", "‘", "’"),
-    "pt": ("“", "”", "‘", "’"),
-    "ca": ("«", "»", "“", "”"),
-    "it": ("«", "»", "“", "”"),
-    "fr": ("«", "»", "«", "»"),
-    "de": ("„", "“", "‚", "‘"),
-    "nl": ("‘", "’", "“", "”"),
-    "pl": ("„", "”", "«", "»"),
-    "ru": ("«", "»", "„", "“"),
-    "uk": ("«", "»", "„", "“"),
-    "ja": ("「", "」", "『", "』"),
-}
-#: Every character used as a quotation mark somewhere, plus ASCII.
-QUOTE_CHARS = set("\"'«»„“”‚‘’‹›「」『』")
 _OPENERS, _CLOSERS = "([{", ")]}"
 #: Digits with single separators between them (``10,000.5``, ``10 000``); ``2019, 2020`` is two.
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
@@ -177,6 +161,31 @@ def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     else:
         return
     yield _finding("numbers", ERROR, template, missing=lost, extra=added)
+
+
+#: A decimal number: one separator, and not three digits after it (``1.500`` may be grouping).
+_DECIMAL = re.compile(r"(?<![\d.,])(\d+)([.,])(\d{1,2}|\d{4,})(?![\d.,]|[.,]\d)")
+
+
+@check("decimals", WARNING)
+def _decimals(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
+    """A decimal kept in the source's notation where the target's differs (10.5 in Spanish)."""
+    source_tag, target_tag = seg.source_pair
+    ours, theirs = decimal_symbol(source_tag), decimal_symbol(target_tag)
+    if not ours or not theirs or ours == theirs:
+        return
+    written = {m.group(0) for m in _DECIMAL.finditer(_text(seg.source)) if m.group(2) == ours}
+    for match in _DECIMAL.finditer(_text(seg.translation)):
+        if match.group(0) in written:
+            yield _finding(
+                "decimals",
+                WARNING,
+                N_("%(number)s: %(language)s writes decimals with %(symbol)s (%(fixed)s)"),
+                number=match.group(0),
+                language=target_tag,
+                symbol=f"'{theirs}'",
+                fixed=f"{match.group(1)}{theirs}{match.group(3)}",
+            )
 
 
 @check("urls", ERROR)

@@ -70,6 +70,7 @@ CHECKS = {
     "punctuation": N_("Final punctuation"),
     "brackets": N_("Brackets"),
     "quotes": N_("Quotation marks"),
+    "decimals": N_("Decimals"),
     "doubled": N_("Doubled word"),
     "length": N_("Length"),
 }
