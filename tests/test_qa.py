@@ -129,6 +129,12 @@ def test_placeholder_problems_are_named() -> None:
     ]
     assert "error placeholders: <x2/> is duplicated" in messages
     assert "error placeholders: </g1> comes before its opening tag" in messages
+    missing = [str(f) for f in run_checks("<g1>a</g1> <x2/>", "a", "en", "es")]
+    assert missing == [  # in the source's order: the opening tag first
+        "error placeholders: <g1> is missing",
+        "error placeholders: </g1> is missing",
+        "error placeholders: <x2/> is missing",
+    ]
 
 
 def test_numbers_ignore_locale_separators_but_not_values() -> None:

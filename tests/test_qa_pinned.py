@@ -37,8 +37,8 @@ def found(
 def test_placeholder_findings_name_each_token() -> None:
     source = "The <g1>council</g1> met <x2/>."
     assert found(source, "El consejo se reunió <x2/>.", check="placeholders") == [
+        "<g1> is missing",  # in the source's order
         "</g1> is missing",
-        "<g1> is missing",
     ]
     assert found(source, "El <g1>consejo</g1> se reunió <x3/>.", check="placeholders") == [
         "<x2/> is missing",

@@ -302,6 +302,9 @@ def test_broken_placeholders_are_refused(client: FlaskClient, project: Project) 
     msgid = next(e.msgid for e in read_catalog(project.catalog_path(SLUG, ES)) if "<g1>" in e.msgid)
     response = save(client, csrf, msgid=msgid, base=entry(project, msgid).msgstr, text="sin marcas")
     assert response.status_code == 422 and "placeholder" in response.json["message"]  # type: ignore[index]
+    # the finding names the placeholder as the desk draws it (a chip), not as "<g1>"
+    feedback = response.json["feedback"]  # type: ignore[index]
+    assert 'class="chip"' in feedback and "&lt;g1&gt; is missing" not in feedback
 
 
 def test_paths_outside_the_project_are_refused(client: FlaskClient) -> None:

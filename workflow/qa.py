@@ -114,8 +114,10 @@ def _placeholders(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
         Counter(placeholder_tokens(seg.source)),
         Counter(placeholder_tokens(seg.translation)),
     )
-    for token in sorted(want - got):
-        yield _finding("placeholders", ERROR, N_("%(token)s is missing"), token=token)
+    missing = want - got
+    for token in dict.fromkeys(placeholder_tokens(seg.source)):  # in the source's order
+        if token in missing:
+            yield _finding("placeholders", ERROR, N_("%(token)s is missing"), token=token)
     for token in sorted(got - want):
         extra = (
             N_("%(token)s is duplicated") if token in want else N_("%(token)s is not in the source")
