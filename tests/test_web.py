@@ -685,3 +685,23 @@ def test_serve_on_a_taken_port_is_one_clear_error(app: Flask) -> None:
             assert result.exit_code == 1, result.output
             assert result.output.strip().endswith("Address already in use")
             assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_a_table_is_one_block_read_row_by_row(client: FlaskClient, project: Project) -> None:
+    from workflow.extract import extract
+
+    (project.articles_dir / "cities.md").write_text(
+        "---\ntitle: Cities\npublished: 2024-09-01\nlanguage: en\n---\nIntro.\n\n"
+        "| City | Share |\n|---|---|\n| Seoul | 2.5 |\n| Busan | Fast growth. |\n\nEnd.\n",
+        encoding="utf-8",
+    )
+    extract(project, ["cities"])
+    login(client, "ana")
+    page = client.get("/review/cities/es").get_data(as_text=True)
+    blocks = re.findall(r'<section class="block">(.*?)</section>', page, re.S)
+    tables = [b for b in blocks if "Seoul" in b]
+    assert len(tables) == 1, "every cell of the table in one block"
+    (table,) = tables
+    assert "City | Share\nSeoul | 2.5\nBusan | Fast growth." in table  # the whole table
+    assert all(word in table for word in ("City", "Share", "Busan", "Fast growth."))
+    assert "Intro." not in table and "End." not in table

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -133,9 +134,21 @@ def load_review(project: Project, slug: str, language: str, suggest: bool = True
         source, title = article.meta.language, article.meta.title
         front, document = segment_article(article)
         groups = [("front matter", "", [s.key for s in front])]
+        table: list[tuple[int, str]] = []  # the cells of the table being read: (line, text)
         for unit in document.units:
             text = "".join(p if isinstance(p, str) else p.raw for p in unit.pieces)
-            groups.append((unit.block, text, [s.key for s in unit.segments()]))
+            unit_keys = [s.key for s in unit.segments()]
+            if unit.block == "table cell":
+                # a table is one block: its cells read in context, row by row
+                if not table:
+                    groups.append(("table", "", []))
+                table.append((unit.spans[0][0] if unit.spans else 0, text.strip()))
+                lines = itertools.groupby(table, key=lambda cell: cell[0])
+                whole = "\n".join(" | ".join(c for _, c in cells) for _, cells in lines)
+                groups[-1] = ("table", whole, [*(groups[-1][2] or []), *unit_keys])
+                continue
+            table = []
+            groups.append((unit.block, text, unit_keys))
     po = read_catalog(path, project.relative(path))
     live = [e for e in po if not e.obsolete]
     entries = {(e.msgctxt, e.msgid): e for e in live}

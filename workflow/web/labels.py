@@ -34,6 +34,7 @@ KINDS = {
     "list item": N_("List item"),
     "quote": N_("Quote"),
     "table cell": N_("Table cell"),
+    "table": N_("Table"),
     "site interface": N_("Site interface"),
 }
 FIELDS = {
