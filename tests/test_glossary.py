@@ -126,3 +126,22 @@ def test_article_names_are_kept_without_a_glossary() -> None:
     protected = glossary.protect("Chung Eui-sung sang, and Doe wrote it down.", "en", "es")
     assert protected.text == "<x90/> sang, and <x91/> wrote it down."
     assert Glossary().with_names(()) == Glossary()
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Read diplo.news or write to desk@diplo.news.", ["diplo.news", "desk@diplo.news"]),
+        (
+            "See https://example.org/a?b=1, then www.x.org.",
+            ["https://example.org/a?b=1", "www.x.org"],
+        ),
+        ("Go to <g1>diplo.news</g1> today.", ["diplo.news"]),
+        ("The U.S. and e.g. Node.js at 4.5 p.m. on No.10", ["Node.js"]),
+        ("Nothing to keep here.", []),
+    ],
+)
+def test_addresses_written_as_text_are_kept_with_no_glossary(text: str, kept: list[str]) -> None:
+    protected = Glossary().protect(text, "en", "es")
+    assert list(protected.replacements.values()) == kept
+    assert protected.restore(protected.text) == text

@@ -49,6 +49,9 @@ def test_author_and_credit_are_kept_with_no_glossary(talks: Project) -> None:
     drafts = _drafts(talks, "es")
     first = drafts["Chung Eui-sung wrote that Trump probably met Kim Jong-un in Seoul."]
     assert first.startswith("Chung Eui-sung ")  # Apertium alone: "Chung Eui-cantado"
+    # an address written as text is kept too (Apertium alone: "diplo.Noticioso")
+    (source,) = [msgid for msgid in drafts if "diplo.news" in msgid]
+    assert "diplo.news" in drafts[source] and "Noticioso" not in drafts[source]
 
 
 def test_pseudo_engine_never_sees_the_authors_name(talks: Project) -> None:
@@ -68,7 +71,7 @@ def test_suggest_lists_name_runs_and_names_the_engine_changed(talks: Project) ->
     found = {s.name: s for s in suggest(talks, "talks")}
     assert "Kim Jong-un" in found and "Banco de España" in found
     assert "Trump" in found and found["Trump"].changed[0][:2] == ("es", "pseudo")
-    assert "diplo.news" in found
+    assert "diplo.news" not in found  # an address: kept from every engine anyway
     assert "Chung Eui-sung" not in found  # the author: kept anyway
     assert "Lee Min-ho" not in found  # the image credit
     assert "The" not in found and "The talks" not in found

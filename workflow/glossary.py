@@ -15,7 +15,8 @@ the token becomes the kept name or the forced term.  The caller then checks
 that every token came back exactly once.
 
 The article's own people (its authors, the image credit) are kept too, with
-no glossary entry needed: :meth:`Glossary.with_names` adds them.
+no glossary entry needed: :meth:`Glossary.with_names` adds them; so are web
+and e-mail addresses written as text (``diplo.news``).
 
 Case, the way a reader expects it:
 
@@ -49,6 +50,17 @@ _TOKEN = re.compile(r"<x(\d+)/>")
 #: What may stand between a sentence start and its first word.
 _OPENING = re.compile(r"(?:\s|</?g\d+>|<x\d+/>|[¿¡\"'«“‘(\[—–-])*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*$")
+#: Web and e-mail addresses written as text ("read diplo.news", "write to desk@…"): an
+#: engine reads ``diplo.news`` as two words and translates the second.  A bare domain
+#: needs a final label of two letters or more, so "e.g." and "U.S." are words.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_ADDRESS = re.compile(
+    r"(?<![\w@/.-])(?:"
+    r"(?:https?://|www\.)[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]"  # a URL
+    r"|[\w.+-]+@" + _LABEL + r"(?:\." + _LABEL + r")+"  # an e-mail address
+    r"|" + _LABEL + r"(?:\." + _LABEL + r")*\.[A-Za-z]{2,24}"  # a bare domain
+    r")(?![\w@-]|\.\w)"
+)
 
 
 def _starts_sentence(text: str, position: int) -> bool:
@@ -153,7 +165,7 @@ class Glossary:
     def protect(self, text: str, source: str, target: str) -> Protected:
         """Swap every glossary hit in ``text`` for a token."""
         pattern = self._pattern(source, target)
-        if pattern is None:
+        if pattern is None and not _ADDRESS.search(text):
             return Protected(text)
         forced = {k.lower(): v for k, v in self.terms.get((source, target), {}).items()}
         keep = set(self.keep)
@@ -177,7 +189,12 @@ class Glossary:
                 lower_after.add(token)
             return token
 
-        protected = pattern.sub(swap, text)
+        def address(match: re.Match[str]) -> str:
+            keep.add(match.group(0))
+            return swap(match)
+
+        protected = pattern.sub(swap, text) if pattern is not None else text
+        protected = _ADDRESS.sub(address, protected)
         return Protected(protected, replacements, frozenset(terms), frozenset(lower_after))
 
     def forced_terms(self, source: str, target: str) -> dict[str, str]:
