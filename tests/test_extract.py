@@ -238,6 +238,16 @@ def test_multi_sentence_front_matter_field_is_one_entry_per_sentence(project: Pr
     ]
 
 
+def test_an_empty_catalogue_is_made_again(project: Project, story: Path) -> None:
+    """What a power cut can leave of a fresh catalogue (written without fsync)."""
+    path = project.catalog_path("vote", ES)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    (result,) = [r for r in extract(project, ["vote"]) if r.language == "es"]
+    assert result.action == "created" and result.stats is not None and result.stats.total == 6
+    msgfmt_check(path)
+
+
 def test_front_matter_entries_follow_the_fields_order_in_the_file(project: Project) -> None:
     """The desk reads the front matter top down, whatever order the fields are in."""
     (project.articles_dir / "vote.md").write_text(

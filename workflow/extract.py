@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
+import polib
+
 from workflow.article import Article
 from workflow.audit import record
 from workflow.catalog import (
@@ -34,8 +36,9 @@ from workflow.catalog import (
 )
 from workflow.errors import ArticleError, CatalogError, WorkflowError
 from workflow.fields import front_matter_segments
-from workflow.fsutil import content_hash, file_lock
+from workflow.fsutil import atomic_write_bytes, content_hash, file_lock
 from workflow.languages import Language
+from workflow.potext import catalog_text
 from workflow.project import Project
 from workflow.resegment import carry_over
 from workflow.segment import SEGMENTER_VERSION, Document, Segment, segment_body
@@ -81,6 +84,7 @@ def extract_article(
     digest = source_hash(article)
     source_ref = project.relative(article.path)
     segments: list[Segment] | None = None
+    fresh: list[polib.POEntry] | None = None  # a new catalogue's entries, alike in every language
     results = []
     for language in targets:
         path = project.catalog_path(article.slug, language)
@@ -91,23 +95,38 @@ def extract_article(
             front, document = segment_article(article)
             segments = front + list(document.segments())
         with file_lock(path):
-            existed = path.exists()
-            old = (
-                read_catalog(path, project.relative(path), accept_lost)
-                if existed
-                else new_catalog(language, f"{project.config.site_name} {article.slug}", source_ref)
-            )
-            old = carry_over(old, segments, article.meta.language.primary, language.primary)
-            po = merge(old, segments, source_ref)
+            # an empty file is what a power cut can leave of a fresh catalogue: made again
+            existed = path.exists() and path.stat().st_size > 0
+            if existed:
+                old = read_catalog(path, project.relative(path), accept_lost)
+                old = carry_over(old, segments, article.meta.language.primary, language.primary)
+                po = merge(old, segments, source_ref)
+            else:
+                name = f"{project.config.site_name} {article.slug}"
+                po = new_catalog(language, name, source_ref)
+                if fresh is None:
+                    fresh = list(merge(po, segments, source_ref))
+                po.extend(fresh)
             po.metadata[SOURCE_HASH] = digest
             po.metadata[SOURCE_LANGUAGE] = article.meta.language.tag
             po.metadata["Language"] = language.gettext_id
             po.metadata["Plural-Forms"] = language.plural_forms
             po.metadata[ENTRIES] = str(live_entries(po))
-            written = write_catalog(po, path)
+            written = write_catalog(po, path) if existed else _write_fresh(po, path)
         action = "created" if not existed else ("updated" if written else "unchanged")
         results.append(ExtractResult(article.slug, language.tag, action, stats(po)))
     return results
+
+
+def _write_fresh(po: polib.POFile, path: Path) -> bool:
+    """Write a catalogue made from scratch, without waiting for the disk (no fsync).
+
+    It holds nothing the article does not: a power cut can at worst leave it
+    empty, and the next extract makes it again.  Waiting for the disk for each of
+    an archive's thousands of new catalogues was a third of a first extract.
+    """
+    atomic_write_bytes(path, catalog_text(po).encode("utf-8"), durable=False)
+    return True
 
 
 #: Articles to extract before more processes pay for their start.
