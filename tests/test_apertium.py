@@ -143,3 +143,12 @@ def test_a_prepared_pipeline_is_used_and_an_unused_one_stopped() -> None:
     (unused,) = engine._ready.values()
     engine.close()
     assert unused.poll() is not None and engine._ready == {}
+
+
+def test_a_quotation_opening_the_segment_keeps_its_mark_against_the_word(
+    apertium: ApertiumEngine,
+) -> None:
+    """Apertium alone answers '" Estamos a punto," dijo…' (a space after the mark)."""
+    (answer,) = apertium.translate(['"We are ready," said the CEO.'], EN, ES)
+    assert answer.startswith('"') and not answer.startswith('" '), answer
+    assert answer == answer.strip()

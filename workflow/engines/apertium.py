@@ -214,10 +214,7 @@ class ApertiumEngine:
                 return self.translate(texts[:half], source, target) + self.translate(
                     texts[half:], source, target
                 )
-        return [
-            re.sub(r"(?<=\S)  +(?=\S)", " ", clean_marks(part, text))  # dropped words leave gaps
-            for part, text in zip(parts, flat, strict=True)
-        ]
+        return [tidy(clean_marks(part, text), text) for part, text in zip(parts, flat, strict=True)]
 
     def _run(
         self, mode: str, payload: str, count: int, progress: Callable[[int], None] | None
@@ -287,3 +284,21 @@ def create(
 ) -> ApertiumEngine:
     timeout = float(settings.get("timeout", translate.timeout))
     return ApertiumEngine(str(settings.get("binary", "apertium")), timeout)
+
+
+_OPENING_QUOTE_SPACE = re.compile(r"^(\s*)([\"“«„‘‚])\s+")
+
+
+def tidy(answer: str, source: str) -> str:
+    """Apertium's spacing put right where the source shows how it should be.
+
+    Dropped words leave double spaces; an opening quotation mark at the start
+    comes back followed by a space (``" Estamos a punto,"``), and a segment can
+    come back with a space in front.
+    """
+    answer = re.sub(r"(?<=\S)  +(?=\S)", " ", answer)
+    if not _OPENING_QUOTE_SPACE.search(source):
+        answer = _OPENING_QUOTE_SPACE.sub(r"\1\2", answer)
+    if source == source.strip():
+        answer = answer.strip()
+    return answer
