@@ -187,7 +187,7 @@ def test_an_empty_translation_is_not_confirmed(desk: Project, text: str) -> None
 def test_broken_placeholders_are_refused_with_the_findings(desk: Project) -> None:
     done = save(desk, LINK, "El consejo se reunió el lunes.", force=True)
     assert (done.result, done.message) == ("invalid", PLACEHOLDERS)
-    assert [f.message for f in done.findings] == ["</g1> is missing", "<g1> is missing"]
+    assert [f.message for f in done.findings] == ["<g1> is missing", "</g1> is missing"]
     assert "fuzzy" in entry(desk, LINK).flags
 
 
