@@ -416,6 +416,39 @@ def test_review_shows_source_diff_and_memory_suggestions(
     assert "<del>larger</del> <ins>bigger</ins>" in page
 
 
+def test_the_translation_before_the_source_changed_is_a_suggestion(
+    client: FlaskClient, project: Project
+) -> None:
+    """After a one-word source change a new machine draft fills the box; the reviewed
+    translation of the old sentence is offered first, with how the source changed."""
+    from workflow.extract import extract
+    from workflow.translate import Translation
+
+    review_everything(project)
+    article = project.article_path(SLUG)
+    article.write_text(
+        article.read_text().replace("Not everyone\nagrees.", "Not everyone\nagrees at all.")
+    )
+    extract(project, [SLUG])
+    translation = Translation(project, [SLUG], languages=["es"], engine="pseudo")
+    translation.plan()
+    translation.run()
+    changed = next(
+        e for e in read_catalog(project.catalog_path(SLUG, ES)) if e.msgid.endswith("at all.")
+    )
+    assert changed.msgstr.startswith("⟦")  # the box holds the new machine draft
+    login(client, "ana")
+    page = client.get(f"/review/{SLUG}/es?filter=fuzzy").get_data(as_text=True)
+    sid = segment_id(changed.msgctxt, changed.msgid)
+    segment = page[page.index(f'id="s-{sid}"') :]
+    segment = segment[: segment.index("</article>")]
+    suggestions = re.findall(r'<li class="suggestion (\w+)">', segment)
+    assert suggestions[0] == "previous", suggestions
+    old = next(t for t in re.findall(r'data-text="([^"]*)"', segment) if "agrees" in t)
+    assert "at all" not in old and old.startswith("Not everyone")  # what was reviewed
+    assert "Before the original changed" in segment and "<ins>" in segment
+
+
 # --------------------------------------------------------------------------- the desk
 
 STORM = (

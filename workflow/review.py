@@ -39,6 +39,9 @@ SUGGESTIONS, CUTOFF = 3, 60.0
 _TOKEN_NOTE = re.compile(r"^(<[gx]\d+/?>)(?:…</g\d+>)? = (.*)$")
 
 
+PREVIOUS = "previous translation: "
+
+
 def segment_id(msgctxt: str | None, msgid: str) -> str:
     """A short, stable id for a catalogue entry (survives re-extracts)."""
     return hashlib.sha1(f"{msgctxt or ''}\0{msgid}".encode()).hexdigest()[:12]
@@ -48,7 +51,7 @@ def segment_id(msgctxt: str | None, msgid: str) -> str:
 class Suggestion:
     """Something a reviewer can insert with one key: a memory match or the machine draft."""
 
-    kind: str  # memory | machine
+    kind: str  # previous | memory | machine
     text: str
     score: float | None = None  # memory: similarity of its source to this one, in percent
     source: str = ""  # memory: the sentence it translated
@@ -289,7 +292,17 @@ class _RowMaker:
         )
 
     def suggestions(self, entry: polib.POEntry) -> list[Suggestion]:
-        found: list[Suggestion] = []
+        # the translation of the sentence before its source changed: for a one-word
+        # change, the best start (a new machine draft may have replaced it in the box)
+        found = [
+            Suggestion(
+                "previous",
+                note.removeprefix(PREVIOUS),
+                diff=diff_html(entry.previous_msgid, entry.msgid) if entry.previous_msgid else "",
+            )
+            for note in provenance(entry)
+            if note.startswith(PREVIOUS)
+        ]
         matches = process.extract(
             entry.msgid,
             self.choices,
@@ -299,6 +312,8 @@ class _RowMaker:
         )
         for msgid, score, _ in matches:
             text = self.memory[msgid]
+            if any(s.text == text for s in found):
+                continue
             diff = "" if msgid == entry.msgid else diff_html(msgid, entry.msgid)
             origin = self.origins.get(msgid, "")
             found.append(Suggestion("memory", text, round(score, 1), msgid, diff, origin=origin))
