@@ -190,3 +190,27 @@ def test_decimals_follow_the_target_locale(
     assert [dict(f.params)["number"] for f in found] == warned
     if found:
         assert found[0].severity == WARNING and "writes decimals with" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("source_tag", "target", "source", "translation", "ok"),
+    [
+        (
+            "en",
+            "es",
+            "It will invest $350 billion.",
+            "Invertirá 350.000 millones de dólares.",
+            True,
+        ),
+        ("en", "es", "It cost $1.8 billion.", "Costó 1.800 millones de dólares.", True),
+        ("de", "en", "Es kostet 2,5 Mrd. Euro.", "It costs 2.5 billion euros.", True),
+        ("es", "en", "Costó 350.000 millones.", "It cost 350 billion.", True),
+        ("en", "es", "It cost 10 million.", "Costó 100 millones.", False),  # ten times: wrong
+        ("en", "es", "350 people came.", "Vinieron 350.000 personas.", False),  # no scale word
+    ],
+)
+def test_a_number_told_at_another_scale_is_the_same_number(
+    source_tag: str, target: str, source: str, translation: str, ok: bool
+) -> None:
+    found = [f for f in run_checks(source, translation, source_tag, target) if f.check == "numbers"]
+    assert (not found) == ok, found

@@ -39,3 +39,6 @@ def decimal_symbol(tag: str) -> str:
         return get_decimal_symbol(Locale.parse(tag, sep="-"))
     except (ValueError, LookupError, UnknownLocaleError):  # an unknown tag: no opinion
         return ""
+
+
+# END

@@ -29,6 +29,7 @@ import polib
 from workflow.catalog import PROVENANCE
 from workflow.cldr import QUOTE_CHARS, QUOTES, decimal_symbol
 from workflow.glossary import Glossary
+from workflow.numbers import DECIMAL, NUMBER, rescale
 from workflow.segment import PLACEHOLDER_RE, placeholder_tokens
 
 ERROR, WARNING = "error", "warning"
@@ -76,8 +77,6 @@ class Segment:
 
 
 _OPENERS, _CLOSERS = "([{", ")]}"
-#: Digits with single separators between them (``10,000.5``, ``10 000``); ``2019, 2020`` is two.
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d+)*")
 _URL = re.compile(
     r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]|[\w.+-]+@[\w-]+\.[\w.-]+\w"
 )
@@ -146,13 +145,15 @@ def _markup(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
 
 
 def _numbers(text: str) -> Counter[str]:
-    return Counter(re.sub(r"\D", "", n) for n in _NUMBER.findall(_text(text)))
+    return Counter(re.sub(r"\D", "", n) for n in NUMBER.findall(_text(text)))
 
 
 @check("numbers", ERROR)
 def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     source, target = _numbers(seg.source), _numbers(seg.translation)
     missing, extra = source - target, target - source
+    if missing and extra:
+        rescale(missing, extra, _text(seg.source), _text(seg.translation), seg.source_pair)
     lost, added = ", ".join(sorted(missing)), ", ".join(sorted(extra))
     if missing and extra:
         template = N_("numbers differ: missing %(missing)s; not in the source %(extra)s")
@@ -165,10 +166,6 @@ def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     yield _finding("numbers", ERROR, template, missing=lost, extra=added)
 
 
-#: A decimal number: one separator, and not three digits after it (``1.500`` may be grouping).
-_DECIMAL = re.compile(r"(?<![\d.,])(\d+)([.,])(\d{1,2}|\d{4,})(?![\d.,]|[.,]\d)")
-
-
 @check("decimals", WARNING)
 def _decimals(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     """A decimal kept in the source's notation where the target's differs (10.5 in Spanish)."""
@@ -176,8 +173,8 @@ def _decimals(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     ours, theirs = decimal_symbol(source_tag), decimal_symbol(target_tag)
     if not ours or not theirs or ours == theirs:
         return
-    written = {m.group(0) for m in _DECIMAL.finditer(_text(seg.source)) if m.group(2) == ours}
-    for match in _DECIMAL.finditer(_text(seg.translation)):
+    written = {m.group(0) for m in DECIMAL.finditer(_text(seg.source)) if m.group(2) == ours}
+    for match in DECIMAL.finditer(_text(seg.translation)):
         if match.group(0) in written:
             yield _finding(
                 "decimals",
