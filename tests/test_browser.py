@@ -11,7 +11,7 @@ import polib
 import pytest
 from flask import Flask
 
-from workflow.catalog import read_catalog
+from workflow.catalog import provenance, read_catalog
 from workflow.languages import parse_language
 from workflow.project import Project
 from workflow.review import segment_id
@@ -305,6 +305,37 @@ def test_the_editor_keeps_placeholders_whole(app: Flask, browser, project: Proje
         assert hint.is_visible() and "No suggestion" in hint.inner_text()
         page.locator(f"#s-{sid}").screenshot(path=str(ARTIFACTS / "desk-no-other-suggestion.png"))
         assert box_text(page, sid) == fresh.msgstr
+
+
+def test_an_error_confirmed_anyway_is_silenced_later_with_enter(  # type: ignore[no-untyped-def]
+    app: Flask, browser, project: Project
+) -> None:
+    """Confirmed with a wrong number, the segment still blocks approval: on the next visit
+    the silence is at hand, and Enter in its reason silences (it used to press Confirm)."""
+    storm = segment_id(None, STORM)
+    path = project.catalog_path(SLUG, ES)
+    po = polib.pofile(str(path))
+    wrong = next(e for e in po if e.msgid == STORM)
+    wrong.msgstr, wrong.flags = V1.replace("2019", "2018"), []
+    po.save()
+    with live_server(app) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/login")
+        page.fill("input[name=name]", "ana")
+        page.fill("input[name=password]", PASSWORDS["ana"])
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/", timeout=90_000)
+        page.goto(f"{base}/review/{SLUG}/es")
+        segment = page.locator(f"#s-{storm}")
+        segment.locator("details.silence summary").click()
+        segment.locator("input[name=reason]").fill("the Spanish edition says 2018")
+        segment.locator("input[name=reason]").press("Enter")
+        page.wait_for_function(
+            f"() => !document.querySelector('#s-{storm} .findings li.error')"
+            f" && !document.querySelector('#s-{storm}').hasAttribute('aria-busy')"
+        )
+    notes = provenance(next(e for e in read_catalog(path) if e.msgid == STORM))
+    assert any(n.startswith("silence numbers: the Spanish edition says 2018") for n in notes)
 
 
 FOCUS_RINGS = """() => {

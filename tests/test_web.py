@@ -530,6 +530,12 @@ def test_quality_errors_are_shown_before_anything_is_stored(
     assert forced.json["result"] == "saved"  # type: ignore[index]
     assert forced.json["findings"][0]["check"] == "numbers"  # type: ignore[index]
     assert entry(project, STORM).msgstr == wrong and "fuzzy" not in entry(project, STORM).flags
+    # the error still blocks approval: the desk keeps the way out (a silence) at hand
+    page = client.get(f"/review/{SLUG}/es").get_data(as_text=True)
+    stored = page[page.index(f'id="s-{segment_id(None, STORM)}"') :]
+    stored = stored[: stored.index("</article>")]
+    assert 'class="silence"' in stored and 'name="silence" value="numbers"' in stored
+    assert 'value="confirm-anyway"' not in stored  # already confirmed
     # or a silence with a reason, as `workflow silence` does
     hushed = save(
         client,

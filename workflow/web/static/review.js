@@ -559,6 +559,11 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    // Enter in a silence's reason silences (a form's Enter would press its first button, Confirm)
+    if (event.key === "Enter" && event.target.name === "reason") {
+      const silence = event.target.closest("fieldset").querySelector("button[value=silence]");
+      if (silence) { event.preventDefault(); silence.click(); return; }
+    }
     const segment = event.target.closest && event.target.closest("article.segment");
     const inEditor = event.target.classList && event.target.classList.contains("editor");
     const key = event.key;
