@@ -173,6 +173,7 @@ def test_source_change_keeps_the_release_and_reopens_only_changed_segments(ready
     entry.msgstr = "Not everyone agrees with him."
     entry.flags.remove("fuzzy")
     po.save()
+    assert stage(ready) == "reviewed"  # the update is reviewed: ready to approve again
     assert approve(ready, SLUG, "es", "marta")[0] == "approved"
     new = read_release(release.path)
     assert new is not None and ("Not everyone agrees with him." in {k[1] for k in new.messages})

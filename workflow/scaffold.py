@@ -94,7 +94,7 @@ def init_project(
         created.append(glossary)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        atomic_write_bytes(ignore, b"/instance/\n/public/\n*.lock\n")
+        atomic_write_bytes(ignore, b"/instance/\n/public/\n/.workflow-cache/\n*.lock\n")
     return [config_path, *created]
 
 

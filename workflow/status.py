@@ -81,6 +81,8 @@ def stage_of(counts: Stats) -> str:
 def _stage(released: str | None, counts: Stats, po: polib.POFile) -> str:
     """The release's stage if there is one, else the review stage; a rejection shows."""
     stage = released or stage_of(counts)
+    if stage == "update in review" and stage_of(counts) == "reviewed":
+        stage = "reviewed"  # the update is reviewed: ready to approve again
     if CHANGES_REQUESTED in po.metadata and stage in ("in review", "reviewed"):
         return "changes requested"
     return stage
