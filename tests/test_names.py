@@ -103,3 +103,24 @@ def test_init_writes_a_commented_glossary_that_loads(tmp_path: Path) -> None:
     text = path.read_text()
     assert "workflow glossary suggest" in text and text.count("#") > 5
     assert load_glossary(path).keep == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        (
+            "When President Lee Jae-myung met Donald Trump, they talked.",
+            ["Lee Jae-myung", "Donald Trump"],
+        ),
+        ("Lee Jae-myung and Donald Trump both claim victory.", ["Lee Jae-myung", "Donald Trump"]),
+        ("Senator Marco Rubio spoke to Mayor Karen Bass.", ["Marco Rubio", "Karen Bass"]),
+        ("The Secretary of State came.", []),  # a title: the engine's to translate
+        ("The Banco de España said so.", ["Banco de España"]),
+    ],
+)
+def test_suggested_names_leave_out_titles_conjunctions_and_sentence_openers(
+    sentence: str, names: list[str]
+) -> None:
+    from workflow.names import _runs
+
+    assert _runs(sentence, set())[0] == names

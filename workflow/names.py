@@ -46,10 +46,28 @@ _JOINERS = {
     "al",
     "bin",
     "ibn",
-    "y",
-    "i",
     "of",
-    "and",
+}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+#: Titles before a name ("Senator Marco Rubio"): the name is the rest.  A title alone
+#: ("Secretary of State") is the engine's to translate.
+_TITLES = {
+    *_words("president vice prime minister secretary senator governor mayor chancellor"),
+    *_words("general king queen pope chairman chairwoman ceo dr mr mrs ms prof sir lady lord"),
+    *_words("state representative judge justice ambassador commissioner"),
+    *_words("presidente presidenta ministro ministra alcalde alcaldesa senador senadora rey"),
+    *_words("président ministre maire sénateur präsident kanzler kanzlerin bürgermeister"),
+}
+#: Words that open sentences in English and are no part of a name ("When President …").
+_OPENERS = {
+    *_words("when why what how where while after before but and or the a an in on at for if"),
+    *_words("as since although though this that these those our their his her its we they he"),
+    *_words("she it there then so yet still today yesterday tomorrow last next every"),
 }
 
 
@@ -90,10 +108,13 @@ def _runs(sentence: str, lowercase: set[str]) -> tuple[list[str], list[str]]:
     for run in runs:
         while run and not _capital(run[-1][0]):
             run.pop()  # a run never ends with a joiner
-        if run and run[0][1] == words[0][1] and run[0][0].lower() in lowercase:
+        opener = run and run[0][1] == words[0][1]
+        if opener and (run[0][0].lower() in lowercase or run[0][0].lower() in _OPENERS):
             run = run[1:]  # "The", "When": an ordinary word opening the sentence
-        while run and not _capital(run[0][0]):
-            run.pop(0)
+        while run and (not _capital(run[0][0]) or run[0][0].lower().rstrip(".") in _TITLES):
+            run.pop(0)  # "Senator Marco Rubio": the name after the title
+        while run and not _capital(run[-1][0]):
+            run.pop()
         if len(run) >= 2:
             multi.append(sentence[run[0][1] : run[-1][2]])
         elif run and run[0][1] != words[0][1]:
