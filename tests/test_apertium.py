@@ -152,3 +152,9 @@ def test_a_quotation_opening_the_segment_keeps_its_mark_against_the_word(
     (answer,) = apertium.translate(['"We are ready," said the CEO.'], EN, ES)
     assert answer.startswith('"') and not answer.startswith('" '), answer
     assert answer == answer.strip()
+
+
+def test_markup_placeholders_keep_the_spacing_of_the_source(apertium: ApertiumEngine) -> None:
+    (answer,) = apertium.translate(["<g1>He told reporters</g1> that it was over."], EN, ES)
+    assert answer.startswith("<g1>") and not answer.startswith("<g1> "), answer
+    assert " </g1>" not in answer

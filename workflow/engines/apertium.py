@@ -286,6 +286,8 @@ def create(
     return ApertiumEngine(str(settings.get("binary", "apertium")), timeout)
 
 
+_OPENING_TAG = re.compile(r"<g\d+>")
+_CLOSING_TAG = re.compile(r"</g\d+>")
 _OPENING_QUOTE_SPACE = re.compile(r"^(\s*)([\"“«„‘‚])\s+")
 
 
@@ -293,10 +295,17 @@ def tidy(answer: str, source: str) -> str:
     """Apertium's spacing put right where the source shows how it should be.
 
     Dropped words leave double spaces; an opening quotation mark at the start
-    comes back followed by a space (``" Estamos a punto,"``), and a segment can
-    come back with a space in front.
+    comes back followed by a space (``" Estamos a punto,"``), so can a markup
+    placeholder (``<g1> Dijo``, ``del consell </g1>``), and a segment can come
+    back with a space in front.
     """
     answer = re.sub(r"(?<=\S)  +(?=\S)", " ", answer)
+    for token in set(_OPENING_TAG.findall(source)):  # "<g1> Dijo" where the source has "<g1>He"
+        if not re.search(re.escape(token) + r"\s", source):
+            answer = re.sub(re.escape(token) + r"\s+", token, answer)
+    for token in set(_CLOSING_TAG.findall(source)):  # "del consell </g1>"
+        if not re.search(r"\s" + re.escape(token), source):
+            answer = re.sub(r"\s+" + re.escape(token), token, answer)
     if not _OPENING_QUOTE_SPACE.search(source):
         answer = _OPENING_QUOTE_SPACE.sub(r"\1\2", answer)
     if source == source.strip():
