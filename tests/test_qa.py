@@ -214,3 +214,25 @@ def test_a_number_told_at_another_scale_is_the_same_number(
 ) -> None:
     found = [f for f in run_checks(source, translation, source_tag, target) if f.check == "numbers"]
     assert (not found) == ok, found
+
+
+@pytest.mark.parametrize(
+    ("target", "translation", "flagged"),
+    [
+        ("ca", "Va costar 1,8 bilions de dòlars.", "bilions"),  # Apertium's draft
+        ("es", "Costó 1,8 billones de dólares.", "billones"),
+        ("ca", "Va costar 1.800 milions de dòlars.", ""),
+        ("de", "Es kostete 1,8 Milliarden Dollar.", ""),
+        ("fr", "Cela a coûté 1,8 milliard de dollars.", ""),
+    ],
+)
+def test_an_english_billion_is_not_a_million_million(
+    target: str, translation: str, flagged: str
+) -> None:
+    found = [
+        f
+        for f in run_checks("It cost $1.8 billion.", translation, "en", target)
+        if f.check == "numbers"
+    ]
+    assert [dict(f.params)["word"] for f in found] == ([flagged] if flagged else [])
+    assert "numbers" not in names("It cost $2 trillion.", "Costó 2 billones de dólares.")

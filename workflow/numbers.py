@@ -74,3 +74,30 @@ def rescale(
                 extra[other] -= 1
     missing += Counter()  # drop the zeros
     extra += Counter()
+
+
+#: "billion" in English is a thousand million; these words are a million million.
+_LONG_SCALE = {
+    "es": (r"bill[oó]n(?:es)?", "mil millones"),
+    "ca": (r"bili[oó]ns?", "mil milions"),
+    "fr": (r"billions?", "milliard"),
+    "de": (r"Billionen?", "Milliarde"),
+    "it": (r"bilion[ei]", "miliardo"),
+    "nl": (r"biljoen(?:en)?", "miljard"),
+    "pt": (r"bili(?:ão|ões)", "mil milhões"),
+}
+_BILLION = re.compile(r"\b(?:billions?|bn)\b", re.IGNORECASE)
+_TRILLION = re.compile(r"\btrillions?\b", re.IGNORECASE)
+
+
+def false_billion(source: str, translation: str, languages: tuple[str, str]) -> tuple[str, str]:
+    """An English billion translated as the target's million million ("1.8 bilions" in
+    Catalan), as ``(the word used, the right one)``; empty strings when there is none."""
+    source_language, target_language = languages
+    if source_language != "en" or target_language not in _LONG_SCALE:
+        return "", ""
+    if not _BILLION.search(source) or _TRILLION.search(source):
+        return "", ""
+    pattern, right = _LONG_SCALE[target_language]
+    found = re.search(rf"\b{pattern}\b", translation, re.IGNORECASE)
+    return (found.group(0), right) if found else ("", "")

@@ -29,7 +29,7 @@ import polib
 from workflow.catalog import PROVENANCE
 from workflow.cldr import QUOTE_CHARS, QUOTES, decimal_symbol
 from workflow.glossary import Glossary
-from workflow.numbers import DECIMAL, NUMBER, rescale
+from workflow.numbers import DECIMAL, NUMBER, false_billion, rescale
 from workflow.segment import PLACEHOLDER_RE, placeholder_tokens
 
 ERROR, WARNING = "error", "warning"
@@ -154,6 +154,18 @@ def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     missing, extra = source - target, target - source
     if missing and extra:
         rescale(missing, extra, _text(seg.source), _text(seg.translation), seg.source_pair)
+    word, right = false_billion(
+        seg.source, seg.translation, (seg.source_language, seg.target_language)
+    )
+    if word:
+        yield _finding(
+            "numbers",
+            ERROR,
+            N_("“%(word)s” is a million million in %(language)s: a billion is “%(right)s”"),
+            word=word,
+            language=seg.target_language,
+            right=right,
+        )
     lost, added = ", ".join(sorted(missing)), ", ".join(sorted(extra))
     if missing and extra:
         template = N_("numbers differ: missing %(missing)s; not in the source %(extra)s")
