@@ -332,3 +332,12 @@ def test_segment_comment_lists_placeholders() -> None:
         placeholders=(("<g1>", "*", "emphasis"), ("</g1>", "*", ""), ("<x2/>", "`y`", "code `y`")),
     )
     assert segment.comment() == "paragraph\n<g1>…</g1> = emphasis\n<x2/> = code `y`"
+
+
+def test_a_decimal_number_alone_is_a_segment_a_whole_number_is_not() -> None:
+    """A table cell's 2.5 is 2,5 in Spanish: a translator must be able to write it."""
+    body = "| City | Share | Year |\n|---|---:|---:|\n| Seoul | 2.5 | 2019 |\n\n3.14\n\n42\n"
+    assert msgids(body) == ["City", "Share", "Year", "Seoul", "2.5", "3.14"]
+    spanish = {"2.5": "2,5", "3.14": "3,14", "Seoul": "Seúl"}
+    text = segment_body(body, "en").render(lambda s: spanish.get(s.msgid)).text
+    assert "| Seúl | 2,5 | 2019 |" in text and "\n3,14\n" in text and "\n42\n" in text

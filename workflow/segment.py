@@ -34,10 +34,11 @@ from markdown_it.token import Token
 
 from workflow.groups import split_pieces
 from workflow.inline import Glue, Mismatch, Piece, pieces_of
+from workflow.numbers import DECIMAL
 from workflow.sentences import sentence_splitter
 
 #: Bump when segmentation changes, so cached extract results are recomputed.
-SEGMENTER_VERSION = "3"
+SEGMENTER_VERSION = "4"
 
 #: A placeholder token.  One preceded by an odd number of backslashes is an
 #: escaped literal in the source (``\<g1>``); one after an even number is a
@@ -192,7 +193,12 @@ def make_segment(core: list[Piece], line: int, block: str, flags: dict[str, bool
 
 
 def translatable(core: list[Piece]) -> bool:
-    return any(p.kind == "text" and any(ch.isalpha() for ch in p.raw) for p in core)
+    """Whether a sentence has anything to translate: a word, or a decimal number (a
+    table cell's ``2.5`` is ``2,5`` in Spanish)."""
+    return any(
+        p.kind == "text" and (any(ch.isalpha() for ch in p.raw) or DECIMAL.search(p.raw))
+        for p in core
+    )
 
 
 # --------------------------------------------------------------------------- units
