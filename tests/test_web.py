@@ -745,3 +745,18 @@ def test_a_table_is_one_block_read_row_by_row(client: FlaskClient, project: Proj
     assert "City | Share\nSeoul | 2.5\nBusan | Fast growth." in table  # the whole table
     assert all(word in table for word in ("City", "Share", "Busan", "Fast growth."))
     assert "Intro." not in table and "End." not in table
+
+
+def test_a_confirmed_error_is_still_the_segment_to_review(
+    client: FlaskClient, project: Project
+) -> None:
+    """Everything confirmed, one segment with a wrong number: the skip link goes there."""
+    po = review_everything(project)
+    storm = next(e for e in po if e.msgid == STORM)
+    storm.msgstr = storm.msgid.replace("2019", "2018")
+    po.save()
+    login(client, "ana")
+    page = client.get(f"/review/{SLUG}/es").get_data(as_text=True)
+    sid = segment_id(None, STORM)
+    assert f'<a class="skip" href="#s-{sid}" data-skip="open">' in page
+    assert re.search(rf'<article class="[^"]*has-errors[^"]*" id="s-{sid}"', page)

@@ -73,7 +73,16 @@ def _page(slug: str, tag: str, name: str, **extra: Any) -> str:
     keep = FILTERS.get(name, FILTERS["all"])
     blocks = [(block, [r for r in block.rows if keep(r)]) for block in view.blocks]
     blocks = [(b, rows) for b, rows in blocks if rows]
-    first_open = next((r.sid for _b, rows in blocks for r in rows if r.state != "translated"), None)
+    # the first segment to review: not confirmed, or confirmed with an error that blocks approval
+    first_open = next(
+        (
+            r.sid
+            for _b, rows in blocks
+            for r in rows
+            if r.state != "translated" or any(f.severity == "error" for f in r.findings)
+        ),
+        None,
+    )
     return render_template(
         "review/article.html",
         view=view,

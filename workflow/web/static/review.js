@@ -342,12 +342,16 @@
     editors.get(segment).focus();
     segment.scrollIntoView({ block: "center" });
   }
+  // To review: not confirmed yet, or confirmed with an error that still blocks approval.
+  function needsWork(segment) {
+    return stateOf(segment) !== "translated" || segment.classList.contains("has-errors");
+  }
   function neighbour(segment, direction, open) {
     let i = segments.indexOf(segment);
     for (;;) {
       i += direction;
       if (i < 0 || i >= segments.length) return null;
-      if (!open || stateOf(segments[i]) !== "translated") return segments[i];
+      if (!open || needsWork(segments[i])) return segments[i];
     }
   }
 
@@ -369,6 +373,7 @@
       segment.dataset.state = data.state;
       segment.className = segment.className.replace(/\bstate-\w+/, "state-" + data.state);
       segment.classList.toggle("has-findings", data.findings.length > 0);
+      segment.classList.toggle("has-errors", data.findings.some(function (f) { return f.severity === "error"; }));
       segment.querySelector(".status .state").textContent = data.state_label;
       const prov = segment.querySelector(".status .prov");
       prov.textContent = "";
