@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
 
 from workflow.audit import read_log
-from workflow.catalog import provenance, read_catalog
+from workflow.catalog import provenance, read_catalog, stats
 from workflow.errors import WorkflowError
 from workflow.extract import extract
 from workflow.languages import parse_language
@@ -310,7 +311,7 @@ def test_a_failed_write_is_reported_and_the_catalogue_read_again(
     def fail(*_args: object, **_kwargs: object) -> bool:
         raise OSError("disk full")
 
-    monkeypatch.setattr(saver._catalogs, "write", fail)
+    monkeypatch.setattr(saver._catalogs, "write_changed", fail)
     current = entry(desk, COST)
     request = Save(segment_id(None, COST), current.msgstr, "Costó 4 millones.", "confirm", "ana")
     with pytest.raises(OSError, match="disk full"):
@@ -341,13 +342,13 @@ def test_saves_arriving_together_are_all_applied(
 ) -> None:
     saver = Saver(desk)
     writes = []
-    original = saver._catalogs.write
+    original = saver._catalogs.write_changed
 
-    def counted(po: polib.POFile, path: Path, field: str = "POT-Creation-Date") -> bool:
+    def counted(po: polib.POFile, path: Path, field: str, *rest: Any) -> None:
         writes.append(field)
-        return original(po, path, field)
+        original(po, path, field, *rest)
 
-    monkeypatch.setattr(saver._catalogs, "write", counted)
+    monkeypatch.setattr(saver._catalogs, "write_changed", counted)
     msgids = [e.msgid for e in read_catalog(desk.catalog_path("vote", ES)) if "<" not in e.msgid]
     barrier = threading.Barrier(len(msgids))
     results: dict[str, Save] = {}
@@ -366,6 +367,21 @@ def test_saves_arriving_together_are_all_applied(
     assert 1 <= len(writes) <= len(msgids) and set(writes) == {"PO-Revision-Date"}
     assert max(r.reviewed for r in results.values()) == len(msgids)
     assert {r.total for r in results.values()} == {4}
+
+
+def test_every_write_is_the_file_polib_would_write_and_progress_follows(desk: Project) -> None:
+    """The saver serialises only the entries it changed, and counts progress as it goes."""
+    saver = Saver(desk)
+    path = desk.catalog_path("vote", ES)
+    live = len([e for e in read_catalog(path) if not e.obsolete])
+    steps = [("The vote", "Uno", "confirm", 1), ("The vote", "Dos", "confirm", 1)]
+    steps += [(COST, "Costó 4 millones.", "confirm", 2), ("The vote", "", "copy-source", 1)]
+    for msgid, text, action, reviewed in steps:
+        done = save(desk, msgid, text, action, saver=saver)
+        assert done.result == "saved" and (done.reviewed, done.total) == (reviewed, live)
+        assert path.read_text(encoding="utf-8") == str(read_catalog(path))
+        assert entry(desk, msgid).msgstr == (text or msgid)
+    assert stats(read_catalog(path)).translated == 1
 
 
 def test_the_site_strings_are_checked_as_english(project: Project) -> None:

@@ -486,6 +486,7 @@ def test_json_save_answer_carries_state_provenance_findings_and_progress(
         "total": 42,
         "text": "1 de 42 segmentos revisados",
     }
+    assert answer["feedback"] == ""  # type: ignore[index]  # nothing to show under the segment
     # the findings are those of the text now stored: "Quién pagó" has no final punctuation issue,
     # a text with a doubled word has one warning, worded in Spanish
     answer = save(client, csrf, base="Quién pagó", text="Quién quién pagó").json
@@ -504,6 +505,7 @@ def test_json_save_answer_carries_state_provenance_findings_and_progress(
     ).json
     assert spanish["findings"][0]["message"] == "palabra repetida 'quién'"  # type: ignore[index]
     assert spanish["findings"][0]["label"] == "Palabra repetida"  # type: ignore[index]
+    assert "palabra repetida" in spanish["feedback"]  # type: ignore[index]
     assert "Guardado." in spanish["announce"] and "1 de 42" in spanish["announce"]  # type: ignore[index]
 
 

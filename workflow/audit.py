@@ -64,9 +64,18 @@ def record(
     **detail: Any,
 ) -> Event:
     """Append one event to the project's audit log."""
+    entry = new_event(event, who, slug, language, **detail)
+    record_all(root, [entry])
+    return entry
+
+
+def new_event(
+    event: str, who: str | None = None, slug: str = "", language: str = "", **detail: Any
+) -> Event:
+    """An event stamped now, to record (alone, or with others by :func:`record_all`)."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
-    entry = Event(
+    return Event(
         event=event,
         who=who or current_user(),
         slug=slug,
@@ -74,10 +83,13 @@ def record(
         detail=detail,
         time=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
-    append_text(
-        root / LOG_PATH, json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n"
-    )
-    return entry
+
+
+def record_all(root: Path, events: list[Event]) -> None:
+    """Append events in one write (a group commit's reviews: one lock, not one each)."""
+    if events:
+        lines = (json.dumps(asdict(e), ensure_ascii=False, sort_keys=True) + "\n" for e in events)
+        append_text(root / LOG_PATH, "".join(lines))
 
 
 def read_log(root: Path, slug: str | None = None) -> Iterator[Event]:

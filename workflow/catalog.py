@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from workflow import __version__
 from workflow.errors import CatalogError
-from workflow.fsutil import write_if_changed
+from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.languages import Language
 from workflow.potext import catalog_text, header_problems, lint_po
 from workflow.segment import Segment
@@ -370,6 +370,30 @@ class CatalogCache:
         if written:
             self._held[path] = (self._stamp(path), po)
         return written
+
+    def write_changed(
+        self,
+        po: polib.POFile,
+        path: Path,
+        date_field: str,
+        entry_text: Callable[[polib.POEntry, int], str] | None = None,
+    ) -> None:
+        """Write ``po``, which the caller changed, without reading the file back.
+
+        For a writer that holds the file's lock and read ``po`` through
+        :meth:`read` (so ``po`` is the file, plus its changes): :func:`write_catalog`'s
+        read and compare would only confirm what the caller knows.  The date is
+        stamped as there; the write is as durable (fsync, then rename).
+        """
+        if date_field in po.metadata:
+            po.metadata[date_field] = _now()
+        try:
+            text = catalog_text(po, entry_text) if entry_text else catalog_text(po)
+            atomic_write_bytes(path, text.encode("utf-8"))
+        except BaseException:
+            self.forget(path)
+            raise
+        self._held[path] = (self._stamp(path), po)
 
     def forget(self, path: Path) -> None:
         """Drop a catalogue whose parsed copy may no longer match its file."""

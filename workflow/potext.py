@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gettext
 import re
+from collections.abc import Callable
 
 import polib
 
@@ -154,8 +155,14 @@ def _entry_text(entry: polib.POEntry, wrap: int) -> str:
     return text
 
 
-def catalog_text(po: polib.POFile) -> str:
-    """The exact file text polib writes for ``po`` (``str(po)``), built faster."""
+def catalog_text(
+    po: polib.POFile, entry_text: Callable[[polib.POEntry, int], str] = _entry_text
+) -> str:
+    """The exact file text polib writes for ``po`` (``str(po)``), built faster.
+
+    ``entry_text`` gives one entry's text; a writer that knows which entries
+    it changed (the review app's saver) passes one that remembers the others'.
+    """
     head = []
     for line in po.header.split("\n"):
         if not line:
@@ -165,7 +172,7 @@ def catalog_text(po: polib.POFile) -> str:
         else:
             head.append(f"# {line}\n")
     parts = [po.metadata_as_entry().__unicode__(po.wrapwidth)]
-    parts += [_entry_text(e, po.wrapwidth) for e in po if not e.obsolete]
-    parts += [_entry_text(e, po.wrapwidth) for e in po if e.obsolete]
+    parts += [entry_text(e, po.wrapwidth) for e in po if not e.obsolete]
+    parts += [entry_text(e, po.wrapwidth) for e in po if e.obsolete]
     text = "".join(head) + "\n".join(parts)
     return text if text.endswith("\n") else text + "\n"

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import polib
 
-from workflow.audit import record
+from workflow.audit import Event, new_event, record_all
 from workflow.catalog import SOURCE_LANGUAGE, CatalogCache, entry_state, provenance, set_provenance
 from workflow.drafts import Draft, draft_notes, draft_of
 from workflow.errors import WorkflowError
@@ -99,12 +99,38 @@ class _Applied:
 
 
 class _FileQueue:
+    """One catalogue's pending saves, and what the committing thread keeps of the file.
+
+    ``index``, ``texts`` and the progress counts belong to one parsed catalogue
+    (``indexed``) and are built again whenever the file is parsed again; the
+    commit keeps them current for the entries it changes, so a save costs the
+    work of its own entry, not of the whole article.
+    """
+
     def __init__(self) -> None:
         self.pending: list[Save] = []
         self.guard = threading.Lock()  # protects ``pending``
         self.writer = threading.Lock()  # one committing thread per file
         self.indexed: polib.POFile | None = None  # the catalogue ``index`` was built from
         self.index: dict[str, polib.POEntry] = {}  # segment id → entry
+        self.texts: dict[int, str] = {}  # id(entry) → its PO text (dropped when it changes)
+        self.reviewed = 0  # live entries reviewed, of …
+        self.total = 0  # … live entries
+
+    def build(self, po: polib.POFile) -> None:
+        live = [e for e in po if not e.obsolete]
+        self.index = {segment_id(e.msgctxt, e.msgid): e for e in live}
+        self.texts = {}
+        self.total = len(live)
+        self.reviewed = sum(entry_state(e) == "translated" for e in live)
+        self.indexed = po
+
+    def text_of(self, entry: polib.POEntry, wrap: int) -> str:
+        """An entry's PO text, serialised once while it stays unchanged."""
+        text = self.texts.get(id(entry))
+        if text is None:
+            text = self.texts[id(entry)] = entry.__unicode__(wrap)
+        return text
 
 
 class Saver:
@@ -121,15 +147,19 @@ class Saver:
         self._queues_guard = threading.Lock()
         self._catalogs = CatalogCache(project.relative)
         self._glossary: tuple[tuple[int, int] | None, Glossary] | None = None
+        self._glossary_path: Path | None = None
+        #: (slug, language) → (article file or None for the site, catalogue file), resolved
+        #: once: resolving checks every folder on the way (lstat each), per save it added up.
+        self._paths: dict[tuple[str, str], tuple[Path | None, Path]] = {}
 
     def save(self, slug: str, language: str, save: Save) -> Save:
         """Apply ``save`` (possibly together with others queued meanwhile)."""
         if save.action not in ACTIONS:
             raise WorkflowError(f"unknown action {save.action!r}")
-        if slug != SITE and not self.project.article_path(slug).exists():  # checks the slug
-            raise WorkflowError(f"articles/{slug}.md: no such article")
         target = parse_language(language)
-        path = self.project.catalog_path(slug, target)
+        article, path = self._files(slug, target)
+        if article is not None and not article.exists():
+            raise WorkflowError(f"articles/{slug}.md: no such article")
         if not path.exists():
             raise WorkflowError(f"{self.project.relative(path)}: no catalogue")
         with self._queues_guard:
@@ -139,7 +169,11 @@ class Saver:
         # Whoever gets the writer lock commits everything queued, and keeps
         # draining until the queue is empty; the others just wait for their
         # save to be done (no convoy of threads taking the lock one by one).
-        while not save.done.is_set():
+        # A save queued just as the committer lets go is not stranded: the
+        # committer looks at the queue again after letting go, so waiting
+        # threads sleep until done instead of polling (which cost CPU per save
+        # the longer a busy machine made them wait).
+        while True:
             if queue.writer.acquire(blocking=False):
                 try:
                     time.sleep(LINGER)  # let saves arriving at the same moment join this commit
@@ -151,13 +185,28 @@ class Saver:
                         self._commit(path, queue, batch, slug, target)
                 finally:
                     queue.writer.release()
-            else:
-                save.done.wait(0.01)
+                with queue.guard:
+                    if not queue.pending:
+                        break
+            elif save.done.wait(1.0):  # 1 s: only a safety net, the committer sees our save
+                break
         return save
+
+    def _files(self, slug: str, target: Language) -> tuple[Path | None, Path]:
+        """The article's file (``None`` for the site's strings) and the catalogue's."""
+        files = self._paths.get((slug, target.tag))
+        if files is None:
+            article = None if slug == SITE else self.project.article_path(slug)  # checks the slug
+            files = (article, self.project.catalog_path(slug, target))
+            if len(self._paths) < 10_000:
+                self._paths[(slug, target.tag)] = files
+        return files
 
     def glossary(self) -> Glossary:
         """The project's glossary, read again only when its file changed."""
-        path = self.project.inside(self.project.config.glossary_path)
+        if self._glossary_path is None:
+            self._glossary_path = self.project.inside(self.project.config.glossary_path)
+        path = self._glossary_path
         try:
             stat = path.stat()
             stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
@@ -176,8 +225,7 @@ class Saver:
     def _read(self, path: Path, queue: _FileQueue) -> polib.POFile:
         po = self._catalogs.read(path)
         if queue.indexed is not po:
-            queue.index = {segment_id(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-            queue.indexed = po
+            queue.build(po)
         return po
 
     def _commit(
@@ -194,16 +242,15 @@ class Saver:
                     if entry is None:
                         save.result, save.message = "missing", MISSING
                         continue
+                    queue.texts.pop(id(entry), None)  # its text is serialised again
+                    was = entry_state(entry)
                     done = self._apply(entry, save, slug, source, target, glossary)
                     if done is not None:
                         applied.append(done)
-                if applied:
-                    self._catalogs.write(po, path, "PO-Revision-Date")
-                reviewed = total = 0
-                for entry in po:
-                    if not entry.obsolete:
-                        total += 1
-                        reviewed += entry_state(entry) == "translated"
+                        queue.reviewed += (save.state == "translated") - (was == "translated")
+                if applied:  # the file is what we read (its stamp was checked under the lock)
+                    self._catalogs.write_changed(po, path, "PO-Revision-Date", queue.text_of)
+                reviewed, total = queue.reviewed, queue.total
                 for save in batch:
                     save.reviewed, save.total = reviewed, total
         except BaseException:
@@ -215,12 +262,14 @@ class Saver:
         finally:
             for save in batch:
                 save.done.set()
-        for item in applied:
-            self._audit(item, slug, source, target)
+        record_all(
+            self.project.root, [e for a in applied for e in self._audit(a, slug, source, target)]
+        )
         if applied:  # announces "ready for approval" when the last segment is reviewed
             events.after_save(self.project, slug, target.tag, reviewed, total, batch[0].who)
 
-    def _audit(self, item: _Applied, slug: str, source: str, target: Language) -> None:
+    def _audit(self, item: _Applied, slug: str, source: str, target: Language) -> list[Event]:
+        """The audit log's events for one applied save (written with the commit's others)."""
         save, entry = item.save, item.entry
         detail: dict[str, str] = {
             "action": save.action,
@@ -234,11 +283,10 @@ class Saver:
             detail["engine"], detail["drafted"] = item.draft.engine, item.draft.date
             if item.draft.open and save.action in CONFIRMING:
                 detail["draft"] = item.old
-        record(self.project.root, "review", save.who, slug, target.tag, **detail)
+        events = [new_event("review", save.who, slug, target.tag, **detail)]
         for name in item.silenced:
             line = entry.occurrences[0][1] if entry.occurrences else ""
-            record(
-                self.project.root,
+            event = new_event(
                 "silence",
                 save.who,
                 slug,
@@ -248,6 +296,8 @@ class Saver:
                 reason=save.reason,
                 segment=entry.msgid,
             )
+            events.append(event)
+        return events
 
     def _apply(
         self,
@@ -270,6 +320,7 @@ class Saver:
         keep = [n for n in provenance(entry) if n.startswith(("silence ", "machine ", "memory "))]
         notes: list[str]
         hushed: list[str] = []
+        checked: list[Finding] | None = None  # every finding of ``text``, once checked
         if save.action == "copy-source":
             text, fuzzy, notes = entry.msgid, True, [f"copied source {save.who} {today}"]
         elif save.action == "revert":
@@ -292,7 +343,8 @@ class Saver:
                 return None
             quiet = set(silenced(entry))
             wanted = [name for name in save.silence if name in CHECKS and name not in quiet]
-            findings = self._check(entry, text, source, target, glossary, quiet)
+            checked = run_checks(entry.msgid, text, source, target.tag, glossary)
+            findings = [f for f in checked if f.check not in quiet]
             errors = {f.check for f in findings if f.severity == ERROR}
             hushed = [name for name in wanted if name in errors]
             if hushed and not " ".join(save.reason.split()):
@@ -314,7 +366,10 @@ class Saver:
         changed = before != (entry.msgstr, list(entry.flags), entry.tcomment)
         save.result = "saved" if changed else "unchanged"
         save.saved, save.state, save.notes = entry.msgstr, entry_state(entry), provenance(entry)
-        save.findings = self._check(entry, text, source, target, glossary, set(silenced(entry)))
+        quiet = set(silenced(entry))
+        if checked is None:  # copied source, machine text: not checked yet
+            checked = run_checks(entry.msgid, text, source, target.tag, glossary)
+        save.findings = [f for f in checked if f.check not in quiet]  # what is stored now
         if not changed:
             return None
         return _Applied(save, entry, before[0], draft, hushed)

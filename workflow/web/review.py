@@ -190,8 +190,18 @@ def answer(result: Save) -> dict[str, Any]:
         "findings": findings,
         "progress": progress,
         "announce": announce,
-        "feedback": render_template("review/_feedback.html", problem=result, row=None),
+        "feedback": feedback(result),
     }
+
+
+def feedback(result: Save) -> str:
+    """The findings or problem as HTML, for the page to show under the segment.
+
+    A save that went through without findings shows nothing: no template to render.
+    """
+    if result.result in ("saved", "unchanged") and not result.findings:
+        return ""
+    return render_template("review/_feedback.html", problem=result, row=None)
 
 
 def progress_text(reviewed: int, total: int) -> str:
