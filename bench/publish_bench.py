@@ -250,7 +250,7 @@ def main() -> None:
         one = build(project, out)
         one_time = time.perf_counter() - start
         shutil.rmtree(out)
-        (root / ".workflow-cache" / "publish.sqlite").unlink()
+        shutil.rmtree(root / ".workflow-cache")  # cold again: no rendered bodies, no memory
         start = time.perf_counter()
         subprocess.run(
             ["taskset", "-c", "0", sys.executable, "-c",
@@ -263,10 +263,12 @@ def main() -> None:
         pages = full.pages
         rows.append(("workflow publish, full (cold)", rate(full_time, pages)))
         rows.append(("workflow publish, full, one core", rate(one_core, pages)))
-        written = f"({len(again.written)} files written)"
-        rows.append(("workflow publish, nothing changed", f"{noop_time:6.2f} s  {written}"))
-        written = f"({len(one.written)} files written)"
-        rows.append(("workflow publish, one article edited", f"{one_time:6.2f} s  {written}"))
+        for name, seconds, result in (
+            ("workflow publish, nothing changed", noop_time, again),
+            ("workflow publish, one article edited", one_time, one),
+        ):
+            done = f"({result.rendered} pages rendered, {len(result.written)} files written)"
+            rows.append((name, f"{seconds:6.2f} s  {done}"))
 
         if not args.no_others:
             hugo = shutil.which("hugo")

@@ -7,21 +7,22 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workflow.audit import LOG_PATH, record
+from workflow.audit import record
 from workflow.errors import PublishError
 from workflow.executor import Executor
-from workflow.people import PEOPLE_FILE
 from workflow.project import Project
 from workflow.publish.feeds import render_feeds, render_sitemaps
+from workflow.publish.incremental import Memory
+from workflow.publish.inputs import inputs_fingerprint
 from workflow.publish.markdown import MarkdownCache
 from workflow.publish.media import Media
 from workflow.publish.model import collect
 from workflow.publish.pages import (
     environment,
+    feed_body,
     render_articles,
     render_indexes,
     render_root,
@@ -29,10 +30,7 @@ from workflow.publish.pages import (
 )
 
 HERE = Path(__file__).parent
-PACKAGE = HERE.parent
 MANIFEST = ".workflow-published"
-#: Inputs fingerprinted by content rather than by modification time.
-_READ = {".md", ".mo", ".toml", ".json"}
 #: Files of the package copied as they are: the style, the script, the icons.
 STATIC = {
     "static/site.css": "static/site.css",
@@ -50,6 +48,8 @@ class BuildResult:
     pages: int
     #: Languages whose readers see some of the site's interface in English.
     interface_missing: list[str] = field(default_factory=list)
+    #: Article pages rendered (the others were kept: their inputs had not changed).
+    rendered: int = 0
 
 
 def build(
@@ -63,29 +63,38 @@ def build(
     A publish whose inputs are all as the last one left them (every article,
     release, image, people file, the config, the package's own templates and
     code, the day) and whose output is all there does nothing more than check
-    that: see :func:`inputs_fingerprint`.  Article bodies are rendered across
-    this machine's cores, or with an ``executor`` (a Dask cluster) there;
-    every file is still written here.
+    that: see :func:`~workflow.publish.inputs.inputs_fingerprint`.  Otherwise
+    only articles whose own inputs changed are read and rendered again
+    (:mod:`workflow.publish.incremental`); front pages, feeds and sitemaps are
+    made every time.  Article bodies are rendered across this machine's cores,
+    or with an ``executor`` (a Dask cluster) there; every file is still
+    written here.
     """
-    from workflow.publish.check import check_site
-    from workflow.publish.strings import load_site_catalogs, missing_strings
+    from workflow.publish.check import check_heads, read_head
+    from workflow.publish.strings import catalog_path, load_site_catalogs, missing_strings
 
     now = now or dt.datetime.now(dt.UTC)
-    fingerprint = inputs_fingerprint(project, out, now)
+    state = state_path(project, out)
+    memory = Memory(project, out, state.parent, state.stem)
+    fingerprint = inputs_fingerprint(project, out, now, memory.hashes)
     unchanged = _unchanged(project, out, fingerprint)
     if unchanged is not None:
+        memory.hashes.save()
         return unchanged
-    site = collect(project)
+    memory.load()
+    site = collect(project, memory)
     env = environment()
     catalogs = load_site_catalogs(project)
     env.globals["site_catalogs"] = catalogs
+    strings = memory.strings_key(
+        [catalog_path(project, lang).with_suffix(".mo") for lang in project.config.languages]
+    )
     media = Media(project.articles_dir)
     files: dict[str, str] = {}
     markdown = MarkdownCache(project.root)
     try:
-        if executor is not None:
-            markdown.warm((v.markdown for vs in site.articles.values() for v in vs), executor)
-        bodies = render_articles(site, env, files, media, markdown)
+        articles = render_articles(site, env, files, media, markdown, memory, strings, executor)
+        render_feeds(site, env, files, lambda version: feed_body(site, media, markdown, version))
     finally:
         markdown.close()
     if media.problems:
@@ -93,71 +102,35 @@ def build(
             "missing images:\n" + "\n".join(f"  - {p}" for p in sorted(set(media.problems)))
         )
     render_indexes(site, env, files)
-    render_feeds(site, env, files, bodies)
     render_root(site, env, files)
     render_sitemaps(site, env, files, now)
-    problems = check_site(site, files)
+    heads = dict(articles.heads)
+    heads.update(
+        (rel, read_head(text))
+        for rel, text in files.items()
+        if rel.endswith(".html") and rel not in heads
+    )
+    problems = check_heads(site.base_url, heads)
     render_withdrawn(site, env, files)  # notices pointing elsewhere: not checked as pages
     if problems:
         raise PublishError("the site fails its checks:\n" + "\n".join(f"  - {p}" for p in problems))
     copies = {rel: HERE / src for rel, src in STATIC.items()}
-    result = _write(out, files, copies, media.folder)
+    result = _write(out, files, copies, media.folder, articles.kept)
+    result.rendered = articles.rendered
     if result.written or result.removed:
         record(project.root, "publish", written=len(result.written), removed=len(result.removed))
     result.interface_missing = [  # every language but the templates' own
         lang.tag for lang in project.site_languages() if missing_strings(catalogs[lang.tag])
     ]
-    state = {
-        "fingerprint": inputs_fingerprint(project, out, now),  # after the audit record
+    memory.save()
+    done = {
+        "fingerprint": inputs_fingerprint(project, out, now, memory.hashes),  # after the record
         "pages": result.pages,
         "interface_missing": result.interface_missing,
     }
-    _write_file(state_path(project, out), json.dumps(state, sort_keys=True) + "\n")
+    _write_file(state, json.dumps(done, sort_keys=True) + "\n")
+    memory.hashes.save()
     return result
-
-
-def inputs_fingerprint(project: Project, out: Path, now: dt.datetime) -> str:
-    """One hash of everything a build reads.
-
-    The project's text (articles, releases, config, people: a few megabytes)
-    by content, so an edit is seen even within one tick of the file clock;
-    the rest by name, size and modification time: the package's own files
-    (templates, strings, code), images, the audit log and git's index (where
-    update notices get their dates).  And today's date: the News sitemap's
-    window is whole days.  A withdrawal removes a ``.mo``, so it is seen too.
-    """
-    digest = hashlib.sha256(f"{now.date().isoformat()}\0{out.resolve()}".encode())
-    root = project.root
-    roots = [
-        (PACKAGE, "**/*"),
-        (root / "articles", "**/*"),
-        (root / "locales", "*/LC_MESSAGES/*.mo"),
-    ]
-    single = [
-        root / "workflow.toml",
-        root / PEOPLE_FILE,
-        root / "instance" / "users.json",
-        root / LOG_PATH,
-        root / ".git" / "index",
-        root / ".git" / "HEAD",
-    ]
-    paths = [p for folder, pattern in roots if folder.is_dir() for p in folder.glob(pattern)]
-    for path in sorted(paths) + single:
-        if "__pycache__" in path.parts:
-            continue
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            digest.update(f"{path}\0-\n".encode())
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            continue
-        digest.update(f"{path}\0{info.st_size}\0".encode())
-        if path.suffix in _READ and path.is_relative_to(root):
-            digest.update(hashlib.sha256(path.read_bytes()).digest())  # same size, same tick
-        else:
-            digest.update(f"{info.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
 
 
 def state_path(project: Project, out: Path) -> Path:
@@ -196,10 +169,13 @@ def _write_file(path: Path, text: str) -> bool:
     return True
 
 
-def _write(out: Path, files: dict[str, str], copies: dict[str, Path], media: Path) -> BuildResult:
+def _write(
+    out: Path, files: dict[str, str], copies: dict[str, Path], media: Path, kept: set[str]
+) -> BuildResult:
+    """Write what changed; ``kept`` pages were not rendered again and stay as they are."""
     out.mkdir(parents=True, exist_ok=True)
     written = [rel for rel, text in sorted(files.items()) if _write_file(out / rel, text)]
-    names = set(files)
+    names = set(files) | kept
     if media.is_dir():
         copies.update({f"media/{item.name}": item for item in media.iterdir() if item.is_file()})
     for rel, source in sorted(copies.items()):
@@ -215,5 +191,5 @@ def _write(out: Path, files: dict[str, str], copies: dict[str, Path], media: Pat
     for rel in removed:  # only files an earlier publish wrote: never anything else in `out`
         (out / rel).unlink(missing_ok=True)
     _write_file(manifest, "\n".join(sorted(names)) + "\n")
-    pages = sum(1 for rel in files if rel.endswith(".html"))
+    pages = sum(1 for rel in names if rel.endswith(".html") and not rel.startswith("media/"))
     return BuildResult(written, len(names) - len(written), removed, pages)

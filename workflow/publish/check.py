@@ -50,12 +50,16 @@ def read_head(text: str) -> Head:
 
 def check_site(site: object, files: dict[str, str]) -> list[str]:
     """Every problem with the built pages (empty: the site is fine)."""
-    base = site.base_url  # type: ignore[attr-defined]
-    heads = {
-        base + rel.removesuffix("index.html"): read_head(text)
-        for rel, text in files.items()
-        if rel.endswith(".html")
-    }
+    heads = {rel: read_head(text) for rel, text in files.items() if rel.endswith(".html")}
+    return check_heads(site.base_url, heads)  # type: ignore[attr-defined]
+
+
+def check_heads(base: str, pages: dict[str, Head]) -> list[str]:
+    """Every problem with the pages whose heads are given by path (``es/x/index.html``).
+
+    A build reads the head of every page it renders once, and keeps the heads of the
+    pages it did not need to render again, so the whole site is checked every time."""
+    heads = {base + rel.removesuffix("index.html"): head for rel, head in pages.items()}
     problems: list[str] = []
     for url, head in heads.items():
         where = url.removeprefix(base) or "/"

@@ -11,6 +11,7 @@ was published in the last two days, with ``news:language`` and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Environment
@@ -31,7 +32,7 @@ class Entry:
     published: str  # RFC 3339
     updated: str
     authors: list[str]
-    content: str
+    content: str = ""
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -48,9 +49,10 @@ def dates(version: Version) -> tuple[dt.datetime, dt.datetime]:
 
 
 def render_feeds(
-    site: Site, env: Environment, files: dict[str, str], bodies: dict[str, str]
+    site: Site, env: Environment, files: dict[str, str], body: Callable[[Version], str]
 ) -> None:
-    """An Atom feed per published language, newest first, the latest FEED_ENTRIES."""
+    """An Atom feed per published language, newest first, the latest FEED_ENTRIES
+    (``body`` gives a version's body, read only for those)."""
     template = env.get_template("feed.xml")
     for language in site.published_languages():
         entries = []
@@ -62,11 +64,12 @@ def render_feeds(
                     published.isoformat(),
                     updated.isoformat(),
                     [site.people.display(n) for n in version.meta.authors] or [site.name],
-                    bodies[version.path],
                 )
             )
         entries.sort(key=lambda e: (e.published, e.version.slug), reverse=True)
         entries = entries[:FEED_ENTRIES]
+        for entry in entries:
+            entry.content = body(entry.version)
         files[f"{language.tag}/feed.xml"] = template.render(
             site=site,
             language=language,

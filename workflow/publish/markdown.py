@@ -68,10 +68,6 @@ class MarkdownCache:
         self.known: dict[str, str] = {}
         self.fresh: dict[str, str] = {}
 
-    def warm(self, bodies: Iterable[str], executor: Executor) -> int:
-        """Render every body not cached yet on ``executor``; return how many."""
-        return self.prepare(bodies, executor)
-
     def prepare(self, texts: Iterable[str], executor: Executor | None = None) -> int:
         """Look every body up at once, and render those the cache lacks (in parallel);
         return how many were rendered."""
@@ -83,7 +79,7 @@ class MarkdownCache:
             rows = self.db.execute(f"SELECT key, html FROM html WHERE key IN ({marks})", chunk)
             self.known.update((str(k), str(h)) for k, h in rows)
         missing = [k for k in wanted if k not in self.known]
-        workers = min(os.cpu_count() or 1, 8)
+        workers = min(len(os.sched_getaffinity(0)), 8)  # the cores this process may use
         if executor is not None and missing:
             htmls = executor.map(render_html, [keys[k] for k in missing])
             self.fresh.update(zip(missing, htmls, strict=True))

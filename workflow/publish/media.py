@@ -60,17 +60,21 @@ class Media:
         self.folder = articles / "media"
         self._sizes: dict[str, tuple[int, int] | None] = {}
         self.problems: list[str] = []
+        #: Every image file consulted (its absence counts too): what a page depends on.
+        self.used: set[Path] = set()
 
     def size(self, rel: str) -> tuple[int, int] | None:
         """Size of ``media/<rel>``; None if the file is missing (noted as a problem by callers)."""
         if rel not in self._sizes:
             path = (self.folder / rel).resolve()
+            self.used.add(path)
             inside = self.folder.resolve() in path.parents
             self._sizes[rel] = image_size(path) if inside and path.is_file() else None
         return self._sizes[rel]
 
     def exists(self, rel: str) -> bool:
         path = (self.folder / rel).resolve()
+        self.used.add(path)
         return self.folder.resolve() in path.parents and path.is_file()
 
     def lead(self, where: str, src: str) -> tuple[int, int] | None:

@@ -18,6 +18,7 @@ import datetime as dt
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.core import get_global
 
@@ -29,6 +30,9 @@ from workflow.languages import Language
 from workflow.people import People
 from workflow.project import Project
 from workflow.release import WITHDRAWN, Release, read_release, release_path, source_revision
+
+if TYPE_CHECKING:
+    from workflow.publish.incremental import Memory
 
 
 @dataclass
@@ -99,32 +103,55 @@ def og_locale(language: Language) -> str:
 # --------------------------------------------------------------------------- collect
 
 
-def collect(project: Project) -> Site:
-    """Every version that is published: sources, and translations with a release."""
+def collect(project: Project, memory: Memory | None = None) -> Site:
+    """Every version that is published: sources, and translations with a release.
+
+    With a ``memory`` of the last build, an article none of whose files changed
+    is taken from it, not read again."""
     config = project.config
     site = Site(config.site_name, config.base_url, list(config.languages), People(project.root))
     changes = _ChangeDates(project)
     for slug in project.slugs():
-        article = project.article(slug)
-        if article.meta.status == "draft":
-            continue
-        site.sources[slug] = article
-        versions = [
-            Version(
-                slug, article.meta.language, article.meta, article.body, True, article.meta.language
-            )
-        ]
-        for target in project.targets(article):
-            release = read_release(release_path(project, slug, target))
-            if release is None:
-                if _withdrawn(project.catalog_path(slug, target)):
-                    site.withdrawn.setdefault(slug, []).append(target)
+        known = memory.recall(slug) if memory is not None else None
+        if known is not None:
+            article, versions, withdrawn = known.article, known.versions, known.withdrawn
+        else:
+            article = project.article(slug)
+            if article.meta.status == "draft":
                 continue
-            versions.append(_translation(article, target, release, changes))
+            versions, withdrawn, read = _versions(project, article, changes)
+            if memory is not None:
+                memory.remember(article, versions, withdrawn, read)
+        site.sources[slug] = article
+        if withdrawn:
+            site.withdrawn[slug] = list(withdrawn)
         for version in versions:
             version.url = f"{site.base_url}{version.language.tag}/{slug}/"
         site.articles[slug] = versions
     return site
+
+
+def _versions(
+    project: Project, article: Article, changes: _ChangeDates
+) -> tuple[list[Version], list[Language], list[Path]]:
+    """The article's published versions, its withdrawn languages, and the files read."""
+    slug = article.slug
+    meta = article.meta
+    versions = [Version(slug, meta.language, meta, article.body, True, meta.language)]
+    withdrawn = []
+    read = [project.article_path(slug)]
+    for target in project.targets(article):
+        path = release_path(project, slug, target)
+        read.append(path)
+        release = read_release(path)
+        if release is None:
+            po = project.catalog_path(slug, target)
+            read.append(po)
+            if _withdrawn(po):
+                withdrawn.append(target)
+            continue
+        versions.append(_translation(article, target, release, changes))
+    return versions, withdrawn, read
 
 
 def _translation(

@@ -6,18 +6,24 @@ every other version of itself (hreflang, switcher, JSON-LD)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 
 from workflow.languages import Language
+from workflow.publish.check import Head, read_head
 from workflow.publish.labels import engine_names, label, local_date, outdated_notice, short_label
 from workflow.publish.markdown import MarkdownCache
 from workflow.publish.media import Media
 from workflow.publish.model import Site, Version, og_locale
 from workflow.publish.strings import site_translations
+
+if TYPE_CHECKING:
+    from workflow.executor import Executor
+    from workflow.publish.incremental import Memory
 
 HERE = Path(__file__).parent
 
@@ -99,49 +105,101 @@ def _switcher(versions: list[Version], current: Language) -> list[dict[str, Any]
     ]
 
 
+@dataclass
+class Articles:
+    """What :func:`render_articles` did: every article page's head, and which pages it
+    left as the last build wrote them."""
+
+    heads: dict[str, Head] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)
+    rendered: int = 0
+
+
 def render_articles(
-    site: Site, env: Environment, files: dict[str, str], media: Media, md: MarkdownCache
-) -> dict[str, str]:
-    """Every version's page; returns each one's body HTML with absolute image addresses
-    (for the feeds), by page path."""
+    site: Site,
+    env: Environment,
+    files: dict[str, str],
+    media: Media,
+    md: MarkdownCache,
+    memory: Memory | None = None,
+    strings: str = "",
+    executor: Executor | None = None,
+) -> Articles:
+    """Every version's page, but those of articles whose inputs did not change since the
+    last build into the same folder (``memory``): those are kept as they are."""
     template = env.get_template("article.html")
-    bodies: dict[str, str] = {}
-    md.prepare(v.markdown for versions in site.articles.values() for v in versions)
+    done = Articles()
+    todo = []
     for slug, versions in site.articles.items():
-        original = next(v for v in versions if v.is_source)
-        where = f"articles/{slug}.md"
+        paths = [v.path for v in versions]
+        known = memory.pages(slug, strings, paths) if memory is not None else None
+        if known is None:
+            todo.append(slug)
+        else:
+            done.heads.update(known.heads)
+            done.kept.update(paths)
+    md.prepare((v.markdown for slug in todo for v in site.articles[slug]), executor)
+    for slug in todo:
+        versions = site.articles[slug]
+        media.used.clear()
+        heads = {}
         for version in versions:
-            t = site_translations(env, version.language)
-            html = md.render(version.markdown)
-            bodies[version.path] = media.body(where, html, site.base_url)
-            image = version.meta.image
-            size = media.lead(where, image.src) if image else None
-            page = {
-                "language": version.language,
-                "url": version.url,
-                "meta": version.meta,
-                "alternates": alternates(site, versions),
-                "switcher": _switcher(versions, version.language),
-                "feed": f"{site.base_url}{version.language.tag}/feed.xml",
-                "og_locale": og_locale(version.language),
-                "og_alternates": [og_locale(v.language) for v in versions if v is not version],
-                "json_ld": _json_ld(site, version, versions),
-                "published": local_date(version.meta.published, version.language),
-                "updated": local_date(version.meta.updated, version.language)
-                if version.meta.updated
-                else "",
-                "label": label(version, site, t),
-                "outdated": outdated_notice(version, t),
-                "original_url": original.url,
-                "original_lang": original.language.tag,
-                "image": image if image and media.exists(image.src) else None,
-                "image_size": size,
-                "body": Markup(media.body(where, html, "../../")),
-                "rel": "../../",
-                "original_href": f"../../{original.language.tag}/{slug}/",
-            }
-            files[version.path] = template.render(site=site, page=page)
-    return bodies
+            files[version.path] = text = _article_page(site, env, template, media, md, version)
+            heads[version.path] = read_head(text)
+        done.heads.update(heads)
+        done.rendered += len(versions)
+        if memory is not None:
+            memory.rendered_now(slug, strings, media.used, heads)
+    return done
+
+
+def _article_page(
+    site: Site,
+    env: Environment,
+    template: Template,
+    media: Media,
+    md: MarkdownCache,
+    version: Version,
+) -> str:
+    versions = site.articles[version.slug]
+    slug = version.slug
+    original = next(v for v in versions if v.is_source)
+    where = f"articles/{slug}.md"
+    t = site_translations(env, version.language)
+    html = md.render(version.markdown)
+    image = version.meta.image
+    size = media.lead(where, image.src) if image else None
+    page = {
+        "language": version.language,
+        "url": version.url,
+        "meta": version.meta,
+        "alternates": alternates(site, versions),
+        "switcher": _switcher(versions, version.language),
+        "feed": f"{site.base_url}{version.language.tag}/feed.xml",
+        "og_locale": og_locale(version.language),
+        "og_alternates": [og_locale(v.language) for v in versions if v is not version],
+        "json_ld": _json_ld(site, version, versions),
+        "published": local_date(version.meta.published, version.language),
+        "updated": local_date(version.meta.updated, version.language)
+        if version.meta.updated
+        else "",
+        "label": label(version, site, t),
+        "outdated": outdated_notice(version, t),
+        "original_url": original.url,
+        "original_lang": original.language.tag,
+        "image": image if image and media.exists(image.src) else None,
+        "image_size": size,
+        "body": Markup(media.body(where, html, "../../")),
+        "rel": "../../",
+        "original_href": f"../../{original.language.tag}/{slug}/",
+    }
+    return template.render(site=site, page=page)
+
+
+def feed_body(site: Site, media: Media, md: MarkdownCache, version: Version) -> str:
+    """A version's body for feeds: images with absolute addresses."""
+    html = md.render(version.markdown)
+    return media.body(f"articles/{version.slug}.md", html, site.base_url)
 
 
 def render_withdrawn(site: Site, env: Environment, files: dict[str, str]) -> None:

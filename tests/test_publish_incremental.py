@@ -1,0 +1,130 @@
+"""Incremental publishing: only what changed is read and rendered, and the site comes out
+byte for byte as a clean build makes it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_publish import SLUG, review_and_approve
+from workflow.extract import extract
+from workflow.project import Project
+from workflow.publish import build
+from workflow.publish import inputs as inputs_module
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def clean_build(project: Project, out: Path) -> dict[str, bytes]:
+    """What a build from nothing makes: no cache, no earlier output."""
+    shutil.rmtree(project.root / ".workflow-cache")
+    shutil.rmtree(out, ignore_errors=True)
+    build(project, out)
+    return tree(out)
+
+
+@pytest.fixture
+def published(project: Project) -> Path:
+    extract(project, [])
+    review_and_approve(project, "es")
+    out = project.root / "public"
+    first = build(project, out)
+    assert first.rendered == first.pages - 3 - 1  # all but the front pages and the root
+    return out
+
+
+def test_a_publish_with_nothing_changed_renders_and_writes_nothing(
+    project: Project, published: Path
+) -> None:
+    again = build(project, published)
+    assert (again.rendered, again.written, again.removed) == (0, [], [])
+    assert again.pages > 0
+
+
+def test_one_edit_renders_only_that_articles_pages_and_matches_a_clean_build(
+    project: Project, published: Path
+) -> None:
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text().replace("## Who paid", "## Who paid for it", 1))
+    result = build(project, published)
+    assert result.rendered == 2, "the English original and its Spanish translation"
+    assert f"en/{SLUG}/index.html" in result.written
+    assert not any(p.startswith(("en/mercado", "es/mercado")) for p in result.written)
+    incremental = tree(published)
+    assert clean_build(project, published) == incremental
+
+
+def test_a_shared_input_renders_every_page_again(project: Project, published: Path) -> None:
+    people = project.root / "people.toml"
+    people.write_text(people.read_text().replace('"Ana Ruiz"', '"Ana Gómez Ruiz"'))
+    result = build(project, published)
+    assert result.rendered == result.pages - 4
+    assert any("Ana Gómez Ruiz" in (published / p).read_text() for p in result.written)
+    incremental = tree(published)
+    assert clean_build(project, published) == incremental
+
+
+def test_a_new_translation_and_a_changed_image_render_only_their_article(
+    project: Project, published: Path
+) -> None:
+    from PIL import Image
+
+    review_and_approve(project, "ca")
+    result = build(project, published)
+    assert result.rendered == 3, "the article's three versions: each links the new one"
+    assert f"ca/{SLUG}/index.html" in result.written
+    Image.new("RGB", (800, 450), "white").save(project.articles_dir / "media" / "mercado.jpg")
+    result = build(project, published)
+    written = [p for p in result.written if p.endswith("/index.html") and p.count("/") == 2]
+    assert written == ["es/mercado-central/index.html"] and result.rendered == 1
+    assert 'width="800" height="450"' in (published / written[0]).read_text()
+    incremental = tree(published)
+    assert clean_build(project, published) == incremental
+
+
+def test_a_removed_page_is_rendered_again(project: Project, published: Path) -> None:
+    (published / "es" / SLUG / "index.html").unlink()
+    result = build(project, published)
+    assert result.written == [f"es/{SLUG}/index.html"]
+
+
+def test_unchanged_files_are_known_without_reading_them(
+    project: Project, published: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File contents are hashed once; after that, a file whose identity (inode, size,
+    modification time) is unchanged is not read.  A file modified just before a build
+    (within the file clock's tick) is read again, so a same-size edit that keeps the
+    modification time is still seen."""
+    read: list[str] = []
+    digest = hashlib.file_digest
+
+    def counting(handle, name):  # type: ignore[no-untyped-def]
+        read.append(handle.name)
+        return digest(handle, name)
+
+    monkeypatch.setattr(hashlib, "file_digest", counting)
+    monkeypatch.setattr(inputs_module, "RACY_NS", 0)  # trust every file (nothing is racy)
+    build(project, published)
+    read.clear()
+    assert build(project, published).written == []
+    assert read == [], "nothing changed, nothing read"
+
+    monkeypatch.setattr(inputs_module, "RACY_NS", 2_000_000_000)
+    path = project.article_path("mercado-central")
+    path.write_text(path.read_text())  # modified just now
+    build(project, published)  # so its hash is not trusted next time
+    before = path.stat()
+    text = path.read_text()
+    with path.open("r+", encoding="utf-8") as handle:  # same inode, same size
+        handle.write(text.replace("el sábado", "el domingo", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert "es/mercado-central/index.html" in build(project, published).written
