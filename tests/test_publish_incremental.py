@@ -128,3 +128,32 @@ def test_unchanged_files_are_known_without_reading_them(
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     assert "es/mercado-central/index.html" in build(project, published).written
+
+
+def test_article_pages_are_checked_from_the_heads_they_are_rendered_with(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site-wide hreflang checks read article pages' heads from the data they are
+    rendered with, not from the HTML: the template must write exactly that head."""
+    import workflow.publish.pages as pages
+    from workflow.publish.check import read_head
+
+    extract(project, [])
+    review_and_approve(project, "es")
+    review_and_approve(project, "ca")
+    seen: dict[str, object] = {}
+    real = pages.page_head
+
+    def spy(page):  # type: ignore[no-untyped-def]
+        head = real(page)
+        seen[page["url"]] = head
+        return head
+
+    monkeypatch.setattr(pages, "page_head", spy)
+    out = project.root / "public"
+    result = build(project, out)
+    assert len(seen) == result.rendered > 3
+    base = project.config.base_url
+    for url, head in seen.items():
+        html = (out / url.removeprefix(base) / "index.html").read_text(encoding="utf-8")
+        assert read_head(html) == head, url

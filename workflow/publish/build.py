@@ -83,7 +83,7 @@ def build(
         return unchanged
     memory.load()
     site = collect(project, memory)
-    env = environment()
+    env = environment(state.parent / "templates")
     catalogs = load_site_catalogs(project)
     env.globals["site_catalogs"] = catalogs
     strings = memory.strings_key(

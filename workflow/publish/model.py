@@ -29,7 +29,7 @@ from workflow.fields import translated_fields
 from workflow.languages import Language
 from workflow.people import People
 from workflow.project import Project
-from workflow.release import WITHDRAWN, Release, read_release, release_path, source_revision
+from workflow.release import WITHDRAWN, Release, read_release, source_revision
 
 if TYPE_CHECKING:
     from workflow.publish.incremental import Memory
@@ -141,11 +141,13 @@ def _versions(
     withdrawn = []
     read = [project.article_path(slug)]
     for target in project.targets(article):
-        path = release_path(project, slug, target)
+        # project.catalog_path resolves the path to keep it inside the project; the slug was
+        # checked by project.article and the language by the config, so it stays inside
+        po = project.locales_dir / target.gettext_id / "LC_MESSAGES" / f"{slug}.po"
+        path = po.with_suffix(".mo")
         read.append(path)
         release = read_release(path)
         if release is None:
-            po = project.catalog_path(slug, target)
             read.append(po)
             if _withdrawn(po):
                 withdrawn.append(target)

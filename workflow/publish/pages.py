@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from workflow.languages import Language
-from workflow.publish.check import Head, read_head
+from workflow.publish.check import Head
 from workflow.publish.labels import engine_names, label, local_date, outdated_notice, short_label
 from workflow.publish.markdown import MarkdownCache
 from workflow.publish.media import Media
@@ -28,15 +33,30 @@ if TYPE_CHECKING:
 HERE = Path(__file__).parent
 
 
-def environment() -> Environment:
+def environment(cache: Path | None = None) -> Environment:
+    """The templates; compiled once into ``cache`` (Jinja's bytecode cache, keyed by each
+    template's source) when given, rather than on every build."""
+    if cache is not None:
+        cache.mkdir(exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
     )
     return env
+
+
+def page_head(page: dict[str, Any]) -> Head:
+    """The head a page is rendered with (``base.html`` writes exactly this: a test holds
+    the two equal), so the site-wide checks need not read thousands of pages back."""
+    return Head(
+        page["language"].tag,
+        page["url"],
+        {alt["hreflang"]: alt["url"] for alt in page["alternates"]},
+    )
 
 
 def alternates(site: Site, versions: list[Version]) -> list[dict[str, str]]:
@@ -144,8 +164,9 @@ def render_articles(
         media.used.clear()
         heads = {}
         for version in versions:
-            files[version.path] = text = _article_page(site, env, template, media, md, version)
-            heads[version.path] = read_head(text)
+            page = _article_page(site, env, media, md, version)
+            files[version.path] = template.render(site=site, page=page)
+            heads[version.path] = page_head(page)
         done.heads.update(heads)
         done.rendered += len(versions)
         if memory is not None:
@@ -154,13 +175,9 @@ def render_articles(
 
 
 def _article_page(
-    site: Site,
-    env: Environment,
-    template: Template,
-    media: Media,
-    md: MarkdownCache,
-    version: Version,
-) -> str:
+    site: Site, env: Environment, media: Media, md: MarkdownCache, version: Version
+) -> dict[str, Any]:
+    """What the article template shows for one version."""
     versions = site.articles[version.slug]
     slug = version.slug
     original = next(v for v in versions if v.is_source)
@@ -193,7 +210,7 @@ def _article_page(
         "rel": "../../",
         "original_href": f"../../{original.language.tag}/{slug}/",
     }
-    return template.render(site=site, page=page)
+    return page
 
 
 def feed_body(site: Site, media: Media, md: MarkdownCache, version: Version) -> str:
