@@ -157,3 +157,17 @@ def test_article_pages_are_checked_from_the_heads_they_are_rendered_with(
     for url, head in seen.items():
         html = (out / url.removeprefix(base) / "index.html").read_text(encoding="utf-8")
         assert read_head(html) == head, url
+
+
+def test_a_damaged_memory_means_a_full_build_not_a_failure(
+    project: Project, published: Path
+) -> None:
+    cache = project.root / ".workflow-cache"
+    for name in [*cache.glob("publish-*.pickle"), *cache.glob("publish-*.json")]:
+        name.write_bytes(b"\x80\x05not what it was")
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text().replace("## Who paid", "## Who paid for it", 1))
+    result = build(project, published)
+    assert result.rendered == result.pages - 4
+    incremental = tree(published)
+    assert clean_build(project, published) == incremental

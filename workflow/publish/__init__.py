@@ -7,9 +7,10 @@ approved releases (the ``.mo`` files) only, never from the working ``.po``;
 a source-language article is always published (unless it is a draft).
 
 Output is deterministic (no build timestamps), and files are rewritten only
-when their content changed, so a publish with nothing new touches nothing,
-and one edited article rewrites only its pages and the indexes, feeds and
-sitemap that list it.
+when their content changed.  Builds are incremental (:mod:`.incremental`): a
+publish with nothing new reads and renders nothing, and one edited article
+renders only its own pages and the indexes, feeds and sitemaps, byte for byte
+as a clean build would.
 """
 
 from workflow.errors import PublishError

@@ -84,8 +84,8 @@ class Memory:
             if stored.get("format") == FORMAT:
                 self.collected = stored["collected"]
                 self.rendered = stored["rendered"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError):
-            pass  # no memory: a full build
+        except Exception:  # unreadable, truncated, of an older shape: it is derived data
+            self.collected, self.rendered = {}, {}  # no memory: a full build
 
     # -- collecting ------------------------------------------------------------
 

@@ -46,9 +46,14 @@ class FileHashes:
         self.path = path
         self.started = time.time_ns()
         try:
-            self.known: dict[str, list[object]] = json.loads(path.read_text())
+            known = json.loads(path.read_text())
         except (OSError, ValueError):
-            self.known = {}
+            known = {}
+        self.known: dict[str, list[object]] = {
+            k: v
+            for k, v in (known.items() if isinstance(known, dict) else [])
+            if isinstance(v, list) and len(v) == 4
+        }
         self.seen: dict[str, list[object]] = {}
 
     def sha(self, path: Path | str, info: os.stat_result | None = None) -> str:
