@@ -22,6 +22,7 @@ at will: the next build is then a full one, with the same output.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -113,7 +114,10 @@ class Memory:
         if any(v.outdated for v in versions):
             source = self.project.article_path(article.slug)
             deps[f"mtime:{source}"] = str(self.hashes.mtime_ns(source))
-        entry = Collected(article, versions, withdrawn, deps)
+        # pages use the article's front matter only; its text is in the source version
+        entry = Collected(
+            dataclasses.replace(article, body="", source=b""), versions, withdrawn, deps
+        )
         entry.key = self._key(deps)
         self.fresh[article.slug] = entry
 

@@ -16,6 +16,7 @@ need no rules that way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.core import Locale
 from babel.dates import format_date
@@ -38,8 +39,10 @@ ENGINE_NAMES = {
 }
 
 
+@functools.cache
 def language_name(language: Language, page: Language) -> str:
-    """``language``'s name in the page's language ("inglés", "Englisch")."""
+    """``language``'s name in the page's language ("inglés", "Englisch"); once per pair
+    in a build, where thousands of labels name the same few."""
     return Locale.parse(language.locale.language).get_display_name(page.locale) or language.tag
 
 

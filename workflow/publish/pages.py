@@ -245,18 +245,17 @@ def render_indexes(site: Site, env: Environment, files: dict[str, str]) -> None:
     template = env.get_template("index.html")
     published = site.published_languages()
     for language in published:
-        listed = site.by_language(language)
+        t = site_translations(env, language)  # every listed version is in this language
         items = [
             {
                 "language": v.language,
                 "href": f"{v.slug}/",
                 "meta": v.meta,
                 "published": local_date(v.meta.published, language),
-                "label_short": short_label(v, site, site_translations(env, v.language)),
+                "label_short": short_label(v, site, t),
             }
-            for v in listed
+            for v in site.by_language(language)
         ]
-        site_translations(env, language)  # after short_label, which installs each version's
         url = f"{site.base_url}{language.tag}/"
         page = {
             "language": language,
