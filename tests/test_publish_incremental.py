@@ -171,3 +171,18 @@ def test_a_damaged_memory_means_a_full_build_not_a_failure(
     assert result.rendered == result.pages - 4
     incremental = tree(published)
     assert clean_build(project, published) == incremental
+
+
+def test_without_the_rendered_bodies_the_memory_reads_articles_again(
+    project: Project, published: Path
+) -> None:
+    """The memory knows bodies by key only: if the body cache is gone, articles are read
+    again from their files (their pages, unchanged, are kept)."""
+    (project.root / ".workflow-cache" / "publish.sqlite").unlink()
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text().replace("## Who paid", "## Who paid for it", 1))
+    result = build(project, published)
+    assert result.rendered == 2
+    assert "es/feed.xml" in result.written or "en/feed.xml" in result.written
+    incremental = tree(published)
+    assert clean_build(project, published) == incremental

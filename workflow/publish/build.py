@@ -81,8 +81,6 @@ def build(
     if unchanged is not None:
         memory.hashes.save()
         return unchanged
-    memory.load()
-    site = collect(project, memory)
     env = environment(state.parent / "templates")
     catalogs = load_site_catalogs(project)
     env.globals["site_catalogs"] = catalogs
@@ -93,6 +91,8 @@ def build(
     files: dict[str, str] = {}
     markdown = MarkdownCache(project.root)
     try:
+        memory.load(markdown)
+        site = collect(project, memory)
         articles = render_articles(site, env, files, media, markdown, memory, strings, executor)
         render_feeds(site, env, files, lambda version: feed_body(site, media, markdown, version))
     finally:

@@ -22,23 +22,27 @@ at will: the next build is then a full one, with the same output.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import functools
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from workflow.article import Article
 from workflow.languages import Language, parse_language
 from workflow.project import Project
 from workflow.publish.check import Head
 from workflow.publish.inputs import HISTORY, SHARED, FileHashes, package_key
+from workflow.publish.markdown import MarkdownCache
 from workflow.publish.model import Version
 
 #: Bump when what is remembered changes shape.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -77,14 +81,24 @@ class Memory:
         self.shared = hashlib.sha256("\0".join(shared).encode()).hexdigest()
         self.fresh: dict[str, Collected] = {}
 
-    def load(self) -> None:
-        """Read what the last build remembered (not needed when nothing changed at all)."""
+    def load(self, bodies: MarkdownCache) -> None:
+        """Read what the last build remembered (not needed when nothing changed at all).
+
+        Article bodies are not kept here but by their key: an article whose rendered
+        body is no longer in the ``bodies`` cache is read again."""
         try:
             with self.path.open("rb") as handle:
-                stored = _Unpickler(handle).load()  # our own derived data, in the project
+                stored = pickle.load(handle)  # our own derived data, in the project
             if stored.get("format") == FORMAT:
                 self.collected = stored["collected"]
                 self.rendered = stored["rendered"]
+            keys = {v.body_key for c in self.collected.values() for v in c.versions}
+            there = bodies.has(keys)
+            self.collected = {
+                slug: entry
+                for slug, entry in self.collected.items()
+                if all(v.body_key in there for v in entry.versions)
+            }
         except Exception:  # unreadable, truncated, of an older shape: it is derived data
             self.collected, self.rendered = {}, {}  # no memory: a full build
 
@@ -164,32 +178,36 @@ class Memory:
     def save(self) -> None:
         """Keep what this build was made from (only after it succeeded)."""
         live = set(self.fresh)
+        collected = {  # bodies by their key only (the rendered-body cache has them)
+            slug: dataclasses.replace(
+                entry, versions=[dataclasses.replace(v, markdown="") for v in entry.versions]
+            )
+            for slug, entry in self.fresh.items()
+        }
         data = {
             "format": FORMAT,
-            "collected": self.fresh,
+            "collected": collected,
             "rendered": {s: r for s, r in self.rendered.items() if s in live},
         }
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
-            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+            _Pickler(handle).dump(data)
         os.replace(tmp, self.path)
         self.hashes.save()
-
-
-class _Pickler(pickle.Pickler):
-    """Languages by tag: a Babel locale carries its whole CLDR data once it has been used."""
-
-    def persistent_id(self, obj: object) -> str | None:
-        return f"language:{obj.tag}" if isinstance(obj, Language) else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def persistent_load(self, pid: object) -> Language:
-        if not isinstance(pid, str) or not pid.startswith("language:"):
-            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        return _language(pid.removeprefix("language:"))
 
 
 @functools.cache
 def _language(tag: str) -> Language:
     return parse_language(tag)
+
+
+def _reduce_language(language: Language) -> tuple[Callable[[str], Language], tuple[str]]:
+    return _language, (language.tag,)
+
+
+class _Pickler(pickle.Pickler):
+    """Languages by tag: a Babel locale carries its whole CLDR data once it has been used."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = {**copyreg.dispatch_table, Language: _reduce_language}

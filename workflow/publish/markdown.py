@@ -20,9 +20,13 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
+from workflow.errors import PublishError
+
 if TYPE_CHECKING:
     from workflow.executor import Executor
 
+#: The key of an empty body (which needs no text to render).
+EMPTY = hashlib.sha256(b"").hexdigest()
 #: Below this many bodies to render, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
 
@@ -49,7 +53,8 @@ def _render_many(texts: list[str]) -> list[str]:
     return [render_html(text) for text in texts]
 
 
-def _key(markdown: str) -> str:
+def body_key(markdown: str) -> str:
+    """What a body is known by in the cache (and in the build's memory)."""
     return hashlib.sha256(markdown.encode()).hexdigest()
 
 
@@ -68,10 +73,28 @@ class MarkdownCache:
         self.known: dict[str, str] = {}
         self.fresh: dict[str, str] = {}
 
+    def has(self, keys: Iterable[str]) -> set[str]:
+        """Which of these bodies the cache holds (without reading them)."""
+        wanted = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT key FROM html WHERE key IN ({marks})", chunk)
+            found.update(str(k) for (k,) in rows)
+        return found
+
     def prepare(self, texts: Iterable[str], executor: Executor | None = None) -> int:
         """Look every body up at once, and render those the cache lacks (in parallel);
         return how many were rendered."""
-        keys = {_key(text): text for text in texts}
+        return self.prepare_keyed(((body_key(text), text) for text in texts), executor)
+
+    def prepare_keyed(
+        self, items: Iterable[tuple[str, str]], executor: Executor | None = None
+    ) -> int:
+        """:meth:`prepare` for bodies given with their keys; a body the build's memory
+        knows by its key alone (text ``""``) must be in the cache."""
+        keys = dict(items)
         wanted = [k for k in keys if k not in self.known]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -79,6 +102,10 @@ class MarkdownCache:
             rows = self.db.execute(f"SELECT key, html FROM html WHERE key IN ({marks})", chunk)
             self.known.update((str(k), str(h)) for k, h in rows)
         missing = [k for k in wanted if k not in self.known]
+        if any(not keys[k] and k != EMPTY for k in missing):
+            raise PublishError(
+                "the publish cache changed during the build (.workflow-cache): publish again"
+            )
         workers = min(len(os.sched_getaffinity(0)), 8)  # the cores this process may use
         if executor is not None and missing:
             htmls = executor.map(render_html, [keys[k] for k in missing])
@@ -95,10 +122,11 @@ class MarkdownCache:
         self.known.update(self.fresh)
         return len(missing)
 
-    def render(self, markdown: str) -> str:
-        key = _key(markdown)
+    def render(self, markdown: str, key: str = "") -> str:
+        """One body's HTML (``key``: its :func:`body_key`, if known)."""
+        key = key or body_key(markdown)
         if key not in self.known:
-            self.prepare([markdown])
+            self.prepare_keyed([(key, markdown)])
         return self.known[key]
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ from workflow.fields import translated_fields
 from workflow.languages import Language
 from workflow.people import People
 from workflow.project import Project
+from workflow.publish.markdown import body_key
 from workflow.release import WITHDRAWN, Release, read_release, source_revision
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class Version:
     #: When the source changed after the approved revision (only for outdated versions).
     changed_on: dt.date | None = None
     url: str = ""
+    #: The body's key in the rendered-body cache (the build's memory keeps only this).
+    body_key: str = ""
 
     @property
     def path(self) -> str:
@@ -153,6 +156,8 @@ def _versions(
                 withdrawn.append(target)
             continue
         versions.append(_translation(article, target, release, changes))
+    for version in versions:
+        version.body_key = body_key(version.markdown)
     return versions, withdrawn, read
 
 

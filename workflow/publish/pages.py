@@ -158,7 +158,9 @@ def render_articles(
         else:
             done.heads.update(known.heads)
             done.kept.update(paths)
-    md.prepare((v.markdown for slug in todo for v in site.articles[slug]), executor)
+    md.prepare_keyed(
+        ((v.body_key, v.markdown) for slug in todo for v in site.articles[slug]), executor
+    )
     for slug in todo:
         versions = site.articles[slug]
         media.used.clear()
@@ -183,7 +185,7 @@ def _article_page(
     original = next(v for v in versions if v.is_source)
     where = f"articles/{slug}.md"
     t = site_translations(env, version.language)
-    html = md.render(version.markdown)
+    html = md.render(version.markdown, version.body_key)
     image = version.meta.image
     size = media.lead(where, image.src) if image else None
     page = {
@@ -215,7 +217,7 @@ def _article_page(
 
 def feed_body(site: Site, media: Media, md: MarkdownCache, version: Version) -> str:
     """A version's body for feeds: images with absolute addresses."""
-    html = md.render(version.markdown)
+    html = md.render(version.markdown, version.body_key)
     return media.body(f"articles/{version.slug}.md", html, site.base_url)
 
 
