@@ -615,3 +615,111 @@ def test_a_broken_catalogue_is_named_by_its_place_in_the_project(vote: Project) 
     assert release.source_revision == source_revision(article)
     with pytest.raises(CatalogError, match=where):
         release_stage(vote, article, ES)
+
+
+# --- reading any GNU .mo -----------------------------------------------------------------------
+
+PLURALS = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\n"
+
+msgid "Hello"
+msgstr "Hola"
+
+msgctxt "title"
+msgid "Hello"
+msgstr "Hola (título)"
+
+msgid "one story"
+msgid_plural "%d stories"
+msgstr[0] "una historia"
+msgstr[1] "%d historias"
+
+msgctxt "feed"
+msgid "one item"
+msgid_plural "%d items"
+msgstr[0] "un elemento"
+msgstr[1] "%d elementos"
+"""
+
+
+def compiled(tmp_path: Path, text: str, *options: str) -> bytes:
+    source = tmp_path / "any.po"
+    source.write_text(text, "utf-8")
+    target = tmp_path / "any.mo"
+    subprocess.run(["msgfmt", *options, str(source), "-o", str(target)], check=True)
+    return target.read_bytes()
+
+
+def test_a_mo_of_either_byte_order_and_revision_reads_the_same(tmp_path: Path) -> None:
+    from workflow.release import read_mo
+
+    little = compiled(tmp_path, PLURALS, "--endianness=little")
+    big = compiled(tmp_path, PLURALS, "--endianness=big")
+    assert little != big
+    expected = {
+        (None, "Hello"): "Hola",
+        ("title", "Hello"): "Hola (título)",
+        (None, "one story"): "una historia\0%d historias",  # keyed by the singular
+        ("feed", "one item"): "un elemento\0%d elementos",
+    }
+    messages = read_mo(little)
+    assert messages.pop((None, "")).startswith("Content-Type: text/plain; charset=UTF-8\n")
+    assert messages == expected
+    assert {k: v for k, v in read_mo(big).items() if k != (None, "")} == expected
+    # minor revision 1 (GNU gettext writes it for system-dependent strings) reads the same
+    revised = little[:4] + (1).to_bytes(4, "little") + little[8:]
+    assert read_mo(revised) == read_mo(little)
+
+
+def test_a_file_that_is_not_a_mo_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "x.mo"
+    path.write_bytes(b"\x00" * 64)
+    with pytest.raises(CatalogError, match=r"broken release file \(not a \.mo file \(bad magic"):
+        read_release(path)
+    path.unlink()
+    path.mkdir()  # not a file at all
+    with pytest.raises(CatalogError, match=rf"^{re.escape(str(path))}: unreadable release file"):
+        read_release(path)
+
+
+def test_a_mo_without_a_header_reads_as_an_empty_release(tmp_path: Path) -> None:
+    path = tmp_path / "bare.mo"
+    path.write_bytes(compiled(tmp_path, 'msgid "Hello"\nmsgstr "Hola"\n'))
+    release = read_release(path)
+    assert release is not None
+    assert (release.approved_by, release.note, release.engines) == ("", "", ())
+    assert release.messages == {(None, "Hello"): "Hola"}
+
+
+def test_a_note_with_a_colon_is_kept_whole(vote: Project) -> None:
+    _, release = approve(vote, "vote", "es", "marta", note="Checked: figures and names")
+    assert release.note == "Checked: figures and names"
+    assert read_release(release.path).note == "Checked: figures and names"  # type: ignore[union-attr]
+
+
+def test_a_body_starting_with_x_keeps_its_first_letter(project: Project) -> None:
+    (project.articles_dir / "vote.md").write_text(
+        STORY.replace("Joan Puig opened the meeting.", "Xavier opened the meeting."), "utf-8"
+    )
+    extract(project, ["vote"])
+    msgids = [e.msgid for e in read_catalog(project.catalog_path("vote", ES))]
+    spanish = {"Xavier opened the meeting.": "Xavier abrió la sesión."}
+    translate(project, {m: spanish.get(m, "Voto 4." if "4" in m else "Voto.") for m in msgids})
+    _, release = approve(project, "vote", "es", "marta")
+    assert release.body == "Xavier abrió la sesión. Voto.\n\nVoto 4.\n"
+
+
+def test_the_sites_strings_pass_the_glossary_and_a_broken_catalogue_is_named(
+    project: Project,
+) -> None:
+    path = project.catalog_path("site", ES)
+    (project.root / "glossary.toml").write_text('keep = ["Photo"]\n', "utf-8")
+    with pytest.raises(ApprovalRefused) as info:
+        approve(project, "site", "es", "marta")
+    assert any("glossary: 'Photo' must stay as it is" in r for r in info.value.reasons)
+    (project.root / "glossary.toml").unlink()
+    path.write_text('msgid "a"\nmsgstr "b\n', "utf-8")
+    with pytest.raises(CatalogError, match=r"^locales/es/LC_MESSAGES/site\.po"):
+        approve(project, "site", "es", "marta")

@@ -153,3 +153,25 @@ def test_placeholders_must_open_before_they_close_and_escaped_lookalikes_count()
     assert placeholders_match("<g1>a</g1> <g2>b</g2>", "<g2>b</g2> <g1>a</g1>")
     assert not placeholders_match("a <x1/>", "a \\<x1/> <x1/>")
     assert placeholders_match("a \\<x1/>", "b \\<x1/>")
+
+
+def test_mixed_line_endings_are_kept_line_by_line() -> None:
+    """A file edited on two systems: each line keeps its own ending, extra lines the last."""
+    body = "> One thing\r\n> and two\n> and three.\n"
+    document = segment_body(body, "en")
+    assert document.render(lambda s: "Uno\ndos\ntres.").text == "> Uno\r\n> dos\n> tres.\n"
+    four = document.render(lambda s: "Uno\ndos\ntres\ncuatro.").text
+    assert four == "> Uno\r\n> dos\n> tres\n> cuatro.\n"
+
+
+def test_a_shortcut_link_around_whole_sentences_keeps_its_target_when_translated() -> None:
+    """``[One. Two.]`` takes its target from its own text: translated, it must name it."""
+    body = "[One thing. Two things.]\n\n[one thing. two things.]: https://x.example\n"
+    document = segment_body(body, "en")
+    assert [s.msgid for s in document.segments()] == ["One thing.", "Two things."]
+    translated = document.render(lambda s: {"One thing.": "Una.", "Two things.": "Dos."}[s.msgid])
+    assert translated.text == (
+        "[Una. Dos.][One thing. Two things.]\n\n[one thing. two things.]: https://x.example\n"
+    )
+    assert document.render(lambda s: None).text == body
+    assert document.render(lambda s: s.msgid).text == body
