@@ -214,6 +214,33 @@ def test_the_engine_is_the_one_the_provenance_names(desk: Project) -> None:
     assert (unknown.machine, unknown.suggestions) == ("", [])
 
 
+def test_without_an_engine_on_record_the_pairs_engine_is_asked(project: Project) -> None:
+    config = project.root / "workflow.toml"
+    text = config.read_text("utf-8")
+    config.write_text(
+        text.replace('default = "apertium"', 'default = "apertium"\n"en:es" = "pseudo"')
+    )
+    desk = Project.load(project.root)
+    assert desk.config.engine_for("en", "es") == "pseudo"
+    (desk.articles_dir / "vote.md").write_text(STORY, encoding="utf-8")
+    extract(desk, ["vote"])
+    translation = Translation(desk, ["vote"])  # the pair's engine: pseudo
+    translation.plan()
+    translation.run()
+    draft = row(desk, COST).msgstr
+    path = desk.catalog_path("vote", ES)
+    po = read_catalog(path)
+    for entry in po:
+        if entry.msgid == COST:  # reviewed, and no engine on record
+            entry.tcomment, entry.msgstr, entry.flags = "", "Costó 4 millones.", []
+    write_catalog(po, path)
+    found = row(desk, COST)
+    assert (found.machine, found.suggestions[-1]) == (
+        "pseudo",
+        Suggestion("machine", draft, engine="pseudo"),
+    )
+
+
 def test_without_suggestions_nothing_is_looked_up(desk: Project) -> None:
     edit(desk, {OPENED: "Joan Puig abrió la reunión.", COST: "Costó 4 millones de euros."})
     quiet = row(desk, FIVE, suggest=False)
@@ -315,9 +342,16 @@ def test_diff_html_marks_words_removed_and_added_and_escapes_them() -> None:
     )
     assert diff_html("one two three", "one three") == "one <del>two</del> three"
     assert diff_html("one three", "one two three") == "one <ins>two</ins> three"
-    # a word list with a long repeated run is still compared word by word
+    assert diff_html("one two three four", "one four five six") == (
+        "one <del>two three</del> four <ins>five six</ins>"
+    )
+    # words are cut at each single space: a double space stays in the diff
+    assert diff_html("one  two", "one  three") == "one  <del>two</del> <ins>three</ins>"
+    # a long sentence is compared word by word, however often a word repeats in it
     many = " ".join(["x"] * 250)
-    assert diff_html(many + " y", many + " z") == f"{many} <del>y</del> <ins>z</ins>"
+    assert diff_html(f"a b {many} y", f"a c {many} z") == (
+        f"a <del>b</del> <ins>c</ins> {many} <del>y</del> <ins>z</ins>"
+    )
 
 
 def test_segment_ids_are_stable_short_and_tell_contexts_apart() -> None:

@@ -175,3 +175,58 @@ def test_a_shortcut_link_around_whole_sentences_keeps_its_target_when_translated
     )
     assert document.render(lambda s: None).text == body
     assert document.render(lambda s: s.msgid).text == body
+
+
+def test_sentences_are_cut_by_the_bodys_own_language() -> None:
+    body = "Er kam am 3. Mai an. Dann ging er.\n"
+    assert [s.msgid for s in segment_body(body, "de").segments()] == [
+        "Er kam am 3. Mai an.",
+        "Dann ging er.",
+    ]
+
+
+def test_each_unit_says_what_block_it_is() -> None:
+    body = "# Title\n\nA paragraph.\n\n- An item.\n\n> A quote.\n\n| Name |\n| --- |\n| Yes |\n"
+    assert [u.block for u in segment_body(body, "en").units] == [
+        "heading h1",
+        "paragraph",
+        "list item",
+        "quote",
+        "table cell",
+        "table cell",
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[x] marks the spot.\n",
+        "Intro.\n\n[x] marks the spot.\n",
+        "- An item.\n\n[x] marks the spot.\n",
+        "> Quoted.\n\n[ ] marks the spot.\n",
+    ],
+)
+def test_a_task_box_only_starts_a_list_item(body: str) -> None:
+    """``[x]`` leading an ordinary paragraph is its text, not a task list box."""
+    last = list(segment_body(body, "en").segments())[-1]
+    assert last.msgid == body.split("\n\n")[-1].strip()
+
+
+def test_reference_links_resolve_after_a_task_box_and_in_a_cell_with_a_pipe() -> None:
+    body = (
+        "- [ ] Read [the docs][d] now.\n\n"
+        "| Name | Note |\n|---|---|\n| a \\| b [docs][d] | c |\n\n"
+        "[d]: https://x.example\n"
+    )
+    document = segment_body(body, "en")
+    msgids = [s.msgid for s in document.segments()]
+    assert msgids == ["Read <g1>the docs</g1> now.", "Name", "Note", "a \\| b <g1>docs</g1>", "c"]
+    table = {"Read <g1>the docs</g1> now.": "Lee <g1>la guía</g1> ya.", "Name": "Nombre"}
+    text = document.render(lambda s: table.get(s.msgid)).text
+    assert text.startswith("- [ ] Lee [la guía][d] ya.\n\n| Nombre | Note |\n")
+
+
+def test_a_warning_names_the_file_line_of_the_block() -> None:
+    body = "Intro.\n\n- A tab\n\tcontinues.\n"
+    document = segment_body(body, "en", first_line=10)
+    assert document.warnings == ["line 12: list item kept untranslated (line not found)"]
