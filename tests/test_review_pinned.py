@@ -214,6 +214,19 @@ def test_the_engine_is_the_one_the_provenance_names(desk: Project) -> None:
     assert (unknown.machine, unknown.suggestions) == ("", [])
 
 
+def test_the_draft_of_a_sentence_with_a_forced_term_is_found(project: Project) -> None:
+    (project.articles_dir / "vote.md").write_text(STORY, encoding="utf-8")
+    (project.root / "glossary.toml").write_text('[terms."en:es"]\n"meeting" = "reunión"\n')
+    extract(project, ["vote"])
+    translation = Translation(project, ["vote"], engine="pseudo")
+    translation.plan()
+    translation.run()
+    draft = row(project, OPENED).msgstr
+    assert "reunión" in draft  # the term went to the engine as a token and came back
+    edit(project, {OPENED: "Joan Puig abrió la reunión."})
+    assert row(project, OPENED).suggestions == [Suggestion("machine", draft, engine="pseudo")]
+
+
 def test_without_an_engine_on_record_the_pairs_engine_is_asked(project: Project) -> None:
     config = project.root / "workflow.toml"
     text = config.read_text("utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.catalog import read_catalog, write_catalog
+from workflow.catalog import provenance, read_catalog, write_catalog
 from workflow.extract import extract
 from workflow.languages import Language, parse_language
 from workflow.project import Project
@@ -96,3 +96,24 @@ def test_the_llm_gets_the_style_guide_its_settings_name_for_a_one_sentence_artic
     assert json.loads(user)["segments"] == [{"id": 1, "text": "The <g1>quay</g1> opened."}]
     assert "Tutea al lector." in system and "Not this one." not in system
     assert all(e.msgstr for e in entries(project, "quay").values())
+
+
+def test_an_empty_answer_is_named_in_the_report_and_noted_on_the_entry(project: Project) -> None:
+    extract(project, ["harbour-rebuilt"])
+    found = entries(project, "harbour-rebuilt")
+    longest = max((m for m in found if "<" not in m), key=len)
+    assert len(longest) > 61
+    engine = FakeEngine(answer=lambda text: "" if text == longest else f"«{text}»")
+    translation = Translation(
+        project,
+        ["harbour-rebuilt"],
+        ["es"],
+        engines={"apertium": engine},
+        today=dt.date(2026, 1, 2),
+    )
+    translation.plan()
+    report = translation.run()
+    assert report.attention == [f"harbour-rebuilt [es] {longest[:60]!r}"]
+    entry = entries(project, "harbour-rebuilt")[longest]
+    assert entry.msgstr == ""
+    assert provenance(entry)[0] == "attention apertium 2026-01-02: no usable answer; answer was ''"
