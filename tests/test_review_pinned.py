@@ -179,6 +179,9 @@ def test_findings_are_shown_unless_the_check_was_silenced(desk: Project) -> None
     write_catalog(po, path)
     assert row(desk, COST).findings == []
     assert [f.check for f in row(desk, FIVE).findings] == ["numbers"]
+    # the project's glossary is checked too: its name must stay as written
+    edit(desk, {OPENED: "Juan Puig abrió la reunión."})
+    assert [f.check for f in row(desk, OPENED).findings] == ["glossary"]
 
 
 # --- suggestions -------------------------------------------------------------------------------
