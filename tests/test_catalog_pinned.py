@@ -635,3 +635,22 @@ def test_cache_write_stamps_the_date_field_it_is_given(tmp_path: Path, field: st
     meta = read_catalog(path).metadata
     other = "PO-Revision-Date" if field == "POT-Creation-Date" else "POT-Creation-Date"
     assert _near_now(meta[field]) and meta[other] == "2001-01-01 00:00+0000"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("nplurals=1; plural=0;", None),  # Japanese, Chinese: one form is a valid header
+        ("nplurals=2; plural=(n != 1);", None),
+        ("nplurals=2 plural=n", "must read 'nplurals=N; plural=EXPRESSION;'"),
+        ("nplurals=x; plural=0;", "nplurals must be a whole number of at least 1, not 'x'"),
+        ("nplurals=0; plural=0;", "nplurals must be a whole number of at least 1, not '0'"),
+    ],
+)
+def test_plural_forms_headers_are_checked_as_msgfmt_would(value: str, problem: str | None) -> None:
+    from workflow.catalog import header_problems
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": value}
+    expected = [] if problem is None else [f"header Plural-Forms {value!r}: {problem}"]
+    assert header_problems(po) == expected
