@@ -645,6 +645,12 @@ def test_cache_write_stamps_the_date_field_it_is_given(tmp_path: Path, field: st
         ("nplurals=2 plural=n", "must read 'nplurals=N; plural=EXPRESSION;'"),
         ("nplurals=x; plural=0;", "nplurals must be a whole number of at least 1, not 'x'"),
         ("nplurals=0; plural=0;", "nplurals must be a whole number of at least 1, not '0'"),
+        (
+            f"nplurals={'9' * 25}x; plural=0;",
+            f"nplurals must be a whole number of at least 1, not {'9' * 20!r}",
+        ),
+        ("nplurals=2; plural=n/0;", "plural can divide by zero"),
+        ("nplurals=1; plural=(n==1001);", None),  # msgfmt tries n = 0…1000, and so do we
     ],
 )
 def test_plural_forms_headers_are_checked_as_msgfmt_would(value: str, problem: str | None) -> None:
