@@ -650,6 +650,7 @@ def test_cache_write_stamps_the_date_field_it_is_given(tmp_path: Path, field: st
             f"nplurals must be a whole number of at least 1, not {'9' * 20!r}",
         ),
         ("nplurals=2; plural=n/0;", "plural can divide by zero"),
+        ("nplurals=2; plural=(n==3)*2;", "nplurals = 2 but plural can be as large as 2"),
         ("nplurals=1; plural=(n==1001);", None),  # msgfmt tries n = 0…1000, and so do we
     ],
 )
