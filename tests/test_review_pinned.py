@@ -394,3 +394,12 @@ def test_placeholder_notes_read_each_line_of_the_comment() -> None:
 def test_review_helpers_take_no_project_path_outside(desk: Project, tmp_path: Path) -> None:
     with pytest.raises(WorkflowError):
         load_review(desk, "../vote", "es")
+
+
+def test_an_entry_without_a_reference_has_no_line(desk: Project) -> None:
+    path = desk.catalog_path("vote", ES)
+    po = read_catalog(path)
+    po.find(FIVE).occurrences = []
+    write_catalog(po, path)
+    assert row(desk, FIVE).line == ""
+    assert row(desk, COST).line == "7"
