@@ -109,6 +109,7 @@ def test_blocks_follow_the_article_and_each_sentence_is_shown_once(desk: Project
     assert (view.total, view.reviewed, view.changes_requested) == (5, 0, None)
     title = view.blocks[0].rows[0]
     assert (title.context, title.line, title.state) == ("title", "2", "fuzzy")
+    assert title.sid == segment_id("title", "The vote") != segment_id(None, "The vote")
     first = view.blocks[1].rows[0]
     assert (first.sid, first.context, first.line) == (segment_id(None, OPENED), "", "7")
     assert first.notes[0].startswith("machine pseudo ")
