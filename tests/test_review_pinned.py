@@ -329,7 +329,7 @@ def test_the_sites_strings_are_one_block_in_english(project: Project) -> None:
         "en",
         "es",
     )
-    assert [b.kind for b in view.blocks] == ["site interface"]
+    assert [(b.kind, b.context) for b in view.blocks] == [("site interface", "")]
     po = read_catalog(project.catalog_path(SITE, ES))
     assert [r.msgid for r in view.rows()] == [e.msgid for e in po if not e.obsolete]
     assert view.total == len(list(view.rows()))
@@ -404,3 +404,9 @@ def test_an_entry_without_a_reference_has_no_line(desk: Project) -> None:
     write_catalog(po, path)
     assert row(desk, FIVE).line == ""
     assert row(desk, COST).line == "7"
+
+
+def test_a_broken_catalogue_is_named_by_its_place_in_the_project(desk: Project) -> None:
+    desk.catalog_path("vote", ES).write_text('msgid "a"\nmsgstr "b\n', "utf-8")
+    with pytest.raises(CatalogError, match=r"^locales/es/LC_MESSAGES/vote\.po"):
+        load_review(desk, "vote", "es")
