@@ -29,7 +29,6 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from workflow.article import Article
 from workflow.audit import record
@@ -49,68 +48,15 @@ from workflow.errors import EngineError, WorkflowError
 from workflow.executor import Executor
 from workflow.fsutil import file_lock
 from workflow.glossary import Glossary, Protected, article_names, load_glossary
-from workflow.languages import Language
+from workflow.jobs import Cost, Job, Key, Pair, Report
 from workflow.memory import TranslationMemory
 from workflow.mtcache import EngineCache
 from workflow.project import SITE, Project
 from workflow.segment import placeholders_match
 
-Key = tuple[str | None, str]
-Pair = tuple[str, str, str]  # engine, source tag, target tag
-
 #: Segments per engine call when neither the config nor the engine says.
 BATCH = {"apertium": 3000, "pseudo": 2000}
 ONLINE_BATCH = 25
-
-
-@dataclass
-class Job:
-    """One catalogue entry to fill."""
-
-    slug: str
-    source: Language
-    target: Language
-    engine: str
-    key: Key
-    protected: Protected = field(default_factory=lambda: Protected(""))
-    rules: dict[str, str] = field(default_factory=dict)  # forced terms given as rules
-    glossary: str | None = None  # fingerprint of the glossary hits (see drafts.py)
-    replaces: str | None = None  # the open draft this job redoes, if any
-    fresh: bool = False  # ask the engine again even if it answered this before
-
-    @property
-    def msgid(self) -> str:
-        return self.key[1]
-
-    @property
-    def sent(self) -> str:
-        """What identifies the engine's answer: the text sent, and any rules with it."""
-        if not self.rules:
-            return self.protected.text
-        rules = "\x1f".join(f"{k}\x1e{v}" for k, v in sorted(self.rules.items()))
-        return f"{self.protected.text}\x00{rules}"
-
-
-@dataclass
-class Cost:
-    """What one engine is asked for one language pair."""
-
-    segments: int = 0  # distinct texts sent (or to be sent)
-    characters: int = 0
-    memory: int = 0  # entries filled from translation memory
-    cached: int = 0  # entries filled from earlier engine answers
-    repeats: int = 0  # entries sharing a text with another (sent once)
-
-
-@dataclass
-class Report:
-    """Figures and problems of a run."""
-
-    costs: dict[Pair, Cost] = field(default_factory=dict)
-    filled: int = 0
-    reopened: int = 0  # open drafts collected again: glossary changed, or --redo
-    attention: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
 
 class TranslateError(WorkflowError):
