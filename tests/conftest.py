@@ -126,3 +126,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"fuzz {target}: {tally['cases']} cases, {tally['results']} results, "
             f"{tally['errors']} one-line errors"
         )
+
+
+def machine_drafted(project: Project, slug: str, story: str) -> Project:
+    """``story`` as article ``slug``, extracted and pseudo-translated (open machine drafts),
+    with Joan Puig kept by the glossary."""
+    from workflow.extract import extract
+    from workflow.translate import Translation
+
+    (project.articles_dir / f"{slug}.md").write_text(story, encoding="utf-8")
+    (project.root / "glossary.toml").write_text('keep = ["Joan Puig"]\n', "utf-8")
+    extract(project, [slug])
+    translation = Translation(project, [slug], engine="pseudo")
+    translation.plan()
+    translation.run()
+    return project

@@ -30,6 +30,8 @@ from workflow.review import (
 )
 from workflow.translate import Translation
 
+from .conftest import machine_drafted
+
 ES = parse_language("es")
 STORY = """---
 title: The vote
@@ -54,13 +56,7 @@ LINK = "The <g1>council</g1> met on Monday."
 @pytest.fixture
 def desk(project: Project) -> Project:
     """A short article extracted into Spanish and pseudo-translated (open machine drafts)."""
-    (project.articles_dir / "vote.md").write_text(STORY, encoding="utf-8")
-    (project.root / "glossary.toml").write_text('keep = ["Joan Puig"]\n', "utf-8")
-    extract(project, ["vote"])
-    translation = Translation(project, ["vote"], engine="pseudo")
-    translation.plan()
-    translation.run()
-    return project
+    return machine_drafted(project, "vote", STORY)
 
 
 def edit(project: Project, change: dict[str, str], slug: str = "vote") -> polib.POFile:
