@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 
 import requests
@@ -16,7 +15,7 @@ from workflow.project import Project
 from workflow.review import segment_id
 
 from .conftest import PASSWORDS, SLUG, msgfmt_check
-from .live_server import live_server
+from .live_server import free_port, live_server, wait_until_serving
 
 ES = parse_language("es")
 
@@ -47,11 +46,8 @@ def test_two_workers_and_one_writer_lose_nothing_either(app: Flask, project: Pro
     import signal
     import subprocess
     import sys
-    import time
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -73,14 +69,7 @@ def test_two_workers_and_one_writer_lose_nothing_either(app: Flask, project: Pro
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{base}/login", timeout=5)
-                break
-            except requests.RequestException:
-                assert time.monotonic() < deadline and server.poll() is None, "did not start"
-                time.sleep(0.2)
+        wait_until_serving(base, server)
         twenty_clients(base, project)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

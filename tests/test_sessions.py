@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,12 +21,7 @@ import requests
 from workflow.users import UserStore
 
 from .conftest import PASSWORDS
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from .live_server import free_port, wait_until_serving
 
 
 def cli(root: Path, *args: str) -> str:
@@ -47,7 +41,7 @@ def server(sample: Path) -> Iterator[tuple[str, Path]]:
     """``workflow serve`` on 127.0.0.1 in its own process; yields its URL and the project."""
     cli(sample, "user", "add", "ana", "--role", "translator", "--lang", "es",
         "--password", PASSWORDS["ana"])  # fmt: skip
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "workflow", "--project", str(sample), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -56,15 +50,7 @@ def server(sample: Path) -> Iterator[tuple[str, Path]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{url}/login", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                assert time.monotonic() < deadline, "workflow serve did not start"
-                time.sleep(0.1)
+        wait_until_serving(url, process)
         yield url, sample
     finally:
         process.terminate()
