@@ -30,7 +30,7 @@ from workflow.glossary import Glossary, Protected, article_names, load_glossary
 from workflow.languages import Language, parse_language
 from workflow.memory import TranslationMemory
 from workflow.project import SITE, Project
-from workflow.qa import Finding, run_checks, silenced
+from workflow.qa import ERROR, Finding, run_checks, silenced
 
 #: The language the site's templates are written in.
 SITE_SOURCE = "en"
@@ -77,6 +77,11 @@ class Row:
     placeholders: dict[str, str] = field(default_factory=dict)  # token → what it stands for
     machine: str = ""  # the engine whose draft is on record (can be brought back)
     draft: str = ""  # that draft's text: Alt+M brings it back once the box holds other text
+
+    @property
+    def has_errors(self) -> bool:
+        """A quality error the approval gate would refuse: still a segment to review."""
+        return any(f.severity == ERROR for f in self.findings)
 
 
 @dataclass

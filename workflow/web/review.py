@@ -31,7 +31,7 @@ from workflow.catalog import read_catalog
 from workflow.drafts import draft_of
 from workflow.history import segment_history
 from workflow.languages import parse_language
-from workflow.qa import ERROR
+from workflow.qa import ERROR, Finding
 from workflow.review import Row, load_review, segment_id
 from workflow.saver import Save
 from workflow.segment import PLACEHOLDER_RE
@@ -75,12 +75,7 @@ def _page(slug: str, tag: str, name: str, **extra: Any) -> str:
     blocks = [(b, rows) for b, rows in blocks if rows]
     # the first segment to review: not confirmed, or confirmed with an error that blocks approval
     first_open = next(
-        (
-            r.sid
-            for _b, rows in blocks
-            for r in rows
-            if r.state != "translated" or any(f.severity == "error" for f in r.findings)
-        ),
+        (r.sid for _b, rows in blocks for r in rows if r.state != "translated" or r.has_errors),
         None,
     )
     return render_template(
@@ -305,6 +300,17 @@ def chips(text: str, notes: dict[str, str] | None = None) -> Markup:
         position = match.end()
     out.append(str(escape(text[position:])))
     return Markup("".join(out))
+
+
+@bp.app_template_filter("silenceable")
+def silenceable(findings: list[Finding]) -> list[str]:
+    """The checks whose errors a reviewer may silence with a reason (a broken placeholder
+    must be mended: the page would break)."""
+    return list(
+        dict.fromkeys(
+            f.check for f in findings if f.severity == ERROR and f.check != "placeholders"
+        )
+    )
 
 
 @bp.app_template_filter("chips_json")
