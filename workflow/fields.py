@@ -65,8 +65,9 @@ def front_matter_fields(article: Article) -> list[Field]:
     split = sentence_splitter(article.meta.language.primary)
     fields = []
     # In the order the writer put them in, so the desk reads the front matter top down.
-    lines = {name: _field_line(article, name) for name, _ in article.meta.translatable()}
-    for name, text in sorted(article.meta.translatable(), key=lambda item: lines[item[0]]):
+    items = article.meta.translatable()
+    lines = {name: _field_line(article, name) for name, _ in items}
+    for name, text in sorted(items, key=lambda item: lines[item[0]]):
         unit = Field(name)
         line = lines[name]
         for sentence in split_pieces([Piece("text", text)], split):
