@@ -1,0 +1,186 @@
+"""The publisher's parts on their own: the site's interface catalogues and the body cache.
+
+A site build reaches these only through their happy path; here each branch is pinned
+(found unreached by a mutation run of ``workflow/publish``, issue 15).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import msgfmt_check
+from workflow.catalog import provenance
+from workflow.errors import PublishError
+from workflow.executor import InProcess
+from workflow.project import Project
+from workflow.publish import markdown as markdown_module
+from workflow.publish import strings
+from workflow.publish.markdown import EMPTY, MarkdownCache, body_key, markdown_parser
+
+# --- the site's interface strings -------------------------------------------------------
+
+
+def test_interface_strings_come_from_templates_and_python_once_each_in_file_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "templates" / "parts").mkdir(parents=True)
+    (tmp_path / "templates" / "base.html").write_text(
+        '<p>{{ _("Home") }}</p>{% trans %}All stories{% endtrans %}<p>{{ _("Home") }}</p>\n'
+    )
+    (tmp_path / "templates" / "parts" / "nav.html").write_text('{{ gettext("Next") }}\n')
+    (tmp_path / "labels.py").write_text(
+        'a = _("Machine translated")\nb = gettext("Home")\nc = ngettext("one", "many", 2)\n'
+    )
+    (tmp_path / "notes.txt").write_text('_("Not a source")\n')
+    monkeypatch.setattr(strings, "HERE", tmp_path)
+    found = strings.interface_strings()
+    assert [(s.msgid, s.raw, s.line, s.block) for s in found] == [
+        ("Machine translated", "Machine translated", 0, "site interface (labels.py)"),
+        ("Home", "Home", 0, "site interface (labels.py)"),
+        ("All stories", "All stories", 0, "site interface (templates/base.html)"),
+        ("Next", "Next", 0, "site interface (templates/parts/nav.html)"),
+    ]
+
+
+def test_file_references_name_the_file_only() -> None:
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="a", comment="site interface (templates/base.html)"))
+    po.append(polib.POEntry(msgid="b", comment="no file named", occurrences=[("x.py", "3")]))
+    po.append(polib.POEntry(msgid="c", comment="site interface (feeds.py)"))
+    strings.file_references(po)
+    assert [e.occurrences for e in po] == [
+        [("workflow/publish/templates/base.html", "")],
+        [],
+        [("workflow/publish/feeds.py", "")],
+    ]
+
+
+def test_catalog_translations_pick_the_plural_by_count_and_fall_back_to_english() -> None:
+    translations = strings.CatalogTranslations({"one story": "un artículo", "%d stories": ""})
+    assert translations.ngettext("one story", "%d stories", 1) == "un artículo"
+    assert translations.ngettext("one story", "%d stories", 2) == "%d stories"
+    assert translations.ngettext("one story", "%d stories", 0) == "%d stories"
+    assert translations.gettext("unknown") == "unknown"
+
+
+def test_shipped_messages_fall_back_from_region_to_language() -> None:
+    spanish = strings.shipped_messages("es")
+    assert spanish and strings.shipped_messages("es_MX") == spanish
+    assert strings.shipped_messages("pt_BR") == strings.shipped_messages("pt")
+    assert strings.shipped_messages("nl") == {}
+
+
+def site_po(project: Project, tag: str) -> Path:
+    return project.root / "locales" / tag / "LC_MESSAGES" / "site.po"
+
+
+def test_a_new_project_gets_site_catalogues_complete_from_the_shipped_translations(
+    project: Project,
+) -> None:
+    for path in project.root.glob("locales/*/LC_MESSAGES/site.*"):
+        path.unlink()
+    assert strings.update_site_catalogs(project) == ["es", "de", "ca"]  # config order
+    assert not site_po(project, "en").exists()  # the templates' own language
+    wanted = list(strings.shipped_msgids())
+    for tag in ("es", "de", "ca"):
+        path = site_po(project, tag)
+        msgfmt_check(path)
+        po = polib.pofile(str(path))
+        assert po.metadata["Project-Id-Version"] == "The Harbour Review site"
+        assert po.metadata["X-Workflow-Source"] == "workflow/publish/templates"
+        assert po.metadata["Language"] == tag
+        assert [e.msgid for e in po if not e.obsolete] == wanted
+        shipped = strings.shipped_messages(tag)
+        for entry in po:
+            assert entry.msgstr == shipped[entry.msgid]
+            assert "fuzzy" not in entry.flags
+            assert provenance(entry) == [strings.SHIPPED_NOTE]
+            (where,) = entry.occurrences
+            assert where[0].startswith("workflow/publish/") and where[1] == ""
+    assert strings.update_site_catalogs(project) == [], "nothing changed, nothing written"
+
+
+def test_a_translators_own_site_string_is_kept_and_an_empty_fuzzy_one_is_filled(
+    project: Project,
+) -> None:
+    strings.update_site_catalogs(project)
+    path = site_po(project, "es")
+    po = polib.pofile(str(path))
+    mine, empty = po[0], po[1]
+    mine.msgstr = "Traducción de la redacción"
+    empty.msgstr = ""
+    empty.flags.append("fuzzy")
+    po.save(str(path))
+    assert strings.update_site_catalogs(project) == ["es"]
+    po = polib.pofile(str(path))
+    assert po[0].msgstr == "Traducción de la redacción"
+    assert po[1].msgstr == strings.shipped_messages("es")[po[1].msgid]
+    assert po[1].flags == [] and provenance(po[1]) == [strings.SHIPPED_NOTE]
+    msgfmt_check(path)
+
+
+# --- the body cache ---------------------------------------------------------------------
+
+BODIES = [
+    f"# Part {n}\n\nSome *text* number {n} with a [link](https://example.org/{n}).\n"
+    for n in range(70)
+]
+
+
+def rendered_alone(text: str) -> str:
+    html: str = markdown_parser().render(text)
+    return html
+
+
+def test_the_parser_renders_tables_and_strikethrough_but_never_raw_html() -> None:
+    html = markdown_module.render_html("| a |\n|---|\n| ~~b~~ |\n\n<script>x()</script>\n")
+    assert "<table>" in html and "<s>b</s>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_bodies_render_on_an_executor_as_in_one_process(project: Project) -> None:
+    cache = MarkdownCache(project.root)
+    executor = InProcess()
+    try:
+        assert cache.prepare(BODIES[:5], executor) == 5
+    finally:
+        executor.close()
+    assert [cache.render(text) for text in BODIES[:5]] == [rendered_alone(t) for t in BODIES[:5]]
+    assert cache.prepare(BODIES[:5]) == 0, "known now"
+
+
+def test_many_bodies_render_across_processes_as_in_one(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    cache = MarkdownCache(project.root)
+    assert cache.prepare(BODIES) == len(BODIES) >= markdown_module.PARALLEL_FROM
+    assert [cache.render(t) for t in BODIES] == [rendered_alone(t) for t in BODIES]
+    assert markdown_module._render_many(BODIES[:2]) == [rendered_alone(t) for t in BODIES[:2]]
+
+
+def test_the_cache_keeps_bodies_across_builds_and_answers_which_it_holds(
+    project: Project,
+) -> None:
+    many = [f"Body {n}." for n in range(1100)]  # more than one query's worth of keys
+    cache = MarkdownCache(project.root)
+    cache.prepare(many[:600])
+    cache.close()
+    again = MarkdownCache(project.root)
+    keys = [body_key(t) for t in many]
+    assert again.has(keys) == set(keys[:600])
+    assert again.has([]) == set()
+    assert again.prepare_keyed([(k, "") for k in keys[:600]]) == 0, "read from the cache"
+    assert again.render("", body_key("")) == ""
+    assert again.render(many[0]) == "<p>Body 0.</p>\n"
+
+
+def test_a_body_known_by_its_key_alone_must_be_in_the_cache(project: Project) -> None:
+    cache = MarkdownCache(project.root)
+    assert cache.prepare_keyed([(EMPTY, "")]) == 1  # the empty body needs no text
+    with pytest.raises(PublishError, match="publish cache changed during the build"):
+        cache.prepare_keyed([(body_key("gone"), "")])
