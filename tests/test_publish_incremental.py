@@ -3,6 +3,7 @@ byte for byte as a clean build makes it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_publish import SLUG, review_and_approve
+from tests.test_publish import SLUG, page, review_and_approve
 from workflow.extract import extract
 from workflow.project import Project
 from workflow.publish import build
@@ -186,3 +187,20 @@ def test_without_the_rendered_bodies_the_memory_reads_articles_again(
     assert "es/feed.xml" in result.written or "en/feed.xml" in result.written
     incremental = tree(published)
     assert clean_build(project, published) == incremental
+
+
+def test_a_touched_source_redates_its_update_notice_as_a_clean_build_does(
+    project: Project, published: Path
+) -> None:
+    """No git and no extract since the approval: the notice is dated by the file's time, so
+    a new time alone (same text) must reach the page."""
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text().replace("## Who paid", "## Who paid for it", 1))
+    build(project, published)
+    noon = dt.datetime(2031, 2, 3, 12, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (noon, noon))
+    result = build(project, published)
+    assert f"es/{SLUG}/index.html" in result.written
+    notice = page(published, f"es/{SLUG}").classes["outdated"]
+    assert "3 de febrero de 2031" in notice
+    assert tree(published) == clean_build(project, project.root / "clean")

@@ -6,13 +6,18 @@ A site build reaches these only through their happy path; here each branch is pi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
 import pytest
 
-from tests.conftest import msgfmt_check
+from tests.conftest import SLUG, msgfmt_check
+from workflow.audit import Event, record_all
 from workflow.catalog import provenance
 from workflow.errors import PublishError
 from workflow.executor import InProcess
@@ -20,6 +25,7 @@ from workflow.project import Project
 from workflow.publish import markdown as markdown_module
 from workflow.publish import strings
 from workflow.publish.markdown import EMPTY, MarkdownCache, body_key, markdown_parser
+from workflow.publish.model import _ChangeDates
 
 # --- the site's interface strings -------------------------------------------------------
 
@@ -50,12 +56,14 @@ def test_file_references_name_the_file_only() -> None:
     po = polib.POFile()
     po.append(polib.POEntry(msgid="a", comment="site interface (templates/base.html)"))
     po.append(polib.POEntry(msgid="b", comment="no file named", occurrences=[("x.py", "3")]))
-    po.append(polib.POEntry(msgid="c", comment="site interface (feeds.py)"))
+    po.append(polib.POEntry(msgid="c", comment="site interface (notes (old).html)"))
+    po.append(polib.POEntry(msgid="d", comment="site interface (feeds.py) and more"))
     strings.file_references(po)
     assert [e.occurrences for e in po] == [
         [("workflow/publish/templates/base.html", "")],
         [],
-        [("workflow/publish/feeds.py", "")],
+        [("workflow/publish/notes (old).html", "")],
+        [],
     ]
 
 
@@ -184,3 +192,89 @@ def test_a_body_known_by_its_key_alone_must_be_in_the_cache(project: Project) ->
     assert cache.prepare_keyed([(EMPTY, "")]) == 1  # the empty body needs no text
     with pytest.raises(PublishError, match="publish cache changed during the build"):
         cache.prepare_keyed([(body_key("gone"), "")])
+
+
+# --- when a source changed: the date of an update notice ---------------------------------
+
+
+def git(root: Path, *args: str, date: str = "2030-05-06T10:00:00+00:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def far_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A local time zone 14 hours ahead of UTC, where noon UTC is already tomorrow."""
+    monkeypatch.setenv("TZ", "Etc/GMT-14")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def extracted(project: Project, *events: tuple[str, str, str]) -> None:
+    record_all(project.root, [Event(kind, "t", slug, time=when) for kind, slug, when in events])
+
+
+def test_a_committed_source_is_dated_by_its_last_commit_from_the_approval_day_on(
+    project: Project,
+) -> None:
+    git(project.root, "init", "-q")
+    git(project.root, "add", "-A", date="2020-01-01T00:00:00+00:00")
+    git(project.root, "commit", "-qm", "before", date="2020-01-01T00:00:00+00:00")
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text() + "\nOne more sentence.\n")
+    git(project.root, "commit", "-qam", "the source changes")
+    article = project.article(SLUG)
+    changes = _ChangeDates(project)
+    assert changes.since(article, "2030-05-06T09:00:00+00:00") == dt.date(2030, 5, 6)
+    # committed before the approval: the commit cannot be the change; the log says when
+    extracted(project, ("extract", SLUG, "2030-06-01T08:00:00+00:00"))
+    assert changes.since(article, "2030-05-07T00:00:00+00:00") == dt.date(2030, 6, 1)
+
+
+def test_an_uncommitted_change_is_dated_by_the_last_extract_after_the_approval(
+    project: Project,
+) -> None:
+    git(project.root, "init", "-q")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "all", date="2030-05-06T10:00:00+00:00")
+    path = project.article_path(SLUG)
+    path.write_text(path.read_text() + "\nOne more sentence.\n")  # not committed
+    assert _ChangeDates(project)._git_date(path) is None
+    extracted(
+        project,
+        ("extract", SLUG, "2030-04-01T08:00:00+00:00"),  # before the approval
+        ("extract", SLUG, "2030-07-01T08:00:00+00:00"),
+        ("extract", "mercado-central", "2030-09-09T08:00:00+00:00"),  # another article
+        ("extract", SLUG, "2030-08-02T08:00:00+00:00"),
+        ("review", SLUG, "2030-08-20T08:00:00+00:00"),  # not a change of the source
+    )
+    changes = _ChangeDates(project)
+    assert changes.since(project.article(SLUG), "2030-05-01T00:00:00+00:00") == dt.date(2030, 8, 2)
+
+
+def test_without_git_or_a_later_extract_the_files_time_in_utc_dates_the_change(
+    project: Project, far_east: None
+) -> None:
+    path = project.article_path(SLUG)
+    noon = dt.datetime(2031, 2, 3, 12, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (noon, noon))
+    extracted(project, ("extract", SLUG, "2030-04-01T08:00:00+00:00"))
+    changes = _ChangeDates(project)
+    assert changes._git_date(path) is None, "not a repository"
+    assert changes.since(project.article(SLUG), "2030-05-01T00:00:00+00:00") == dt.date(2031, 2, 3)
+
+
+def test_a_source_git_ignores_has_no_commit_date(project: Project) -> None:
+    (project.root / ".gitignore").write_text("articles/\n")
+    git(project.root, "init", "-q")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "all")
+    assert _ChangeDates(project)._git_date(project.article_path(SLUG)) is None

@@ -131,9 +131,13 @@ def project_files(project: Project) -> list[str]:
 
 def inputs_fingerprint(project: Project, out: Path, now: dt.datetime, hashes: FileHashes) -> str:
     """One hash of everything a build reads, and today's date (the News sitemap's window
-    is whole days).  A withdrawal removes a ``.mo``, so it is seen too."""
+    is whole days).  A withdrawal removes a ``.mo``, so it is seen too.  An article's
+    modification time counts as well: with no git and no extract since an approval, an
+    update notice is dated by it, so a new time alone must reach the page."""
     digest = hashlib.sha256(f"{now.date().isoformat()}\0{out.resolve()}\0".encode())
     digest.update(package_key(hashes).encode())
     for path in project_files(project):
         digest.update(f"{path}\0{hashes.sha(path)}\n".encode())
+        if path.endswith(".md"):
+            digest.update(f"{hashes.mtime_ns(path)}\n".encode())
     return digest.hexdigest()

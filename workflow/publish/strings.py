@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
 from pathlib import Path
 
 import polib
@@ -40,6 +41,9 @@ DOMAIN = "site"
 SHIPPED = HERE / "locales"
 SHIPPED_LANGUAGES = ("ca", "de", "es", "fr", "it", "pt")
 SHIPPED_NOTE = "shipped with workflow (reviewed)"
+#: A string's block names the file it comes from (the catalogue's extracted comment).
+_BLOCK_NAME = "site interface ({})"
+_BLOCK = re.compile(r"site interface \((.+)\)")
 
 
 class CatalogTranslations(gettext.NullTranslations):
@@ -66,7 +70,7 @@ def interface_strings() -> list[Segment]:
     ):
         if isinstance(message, str) and message not in found:
             found[message] = Segment(
-                msgid=message, raw=message, line=0, block=f"site interface ({filename})"
+                msgid=message, raw=message, line=0, block=_BLOCK_NAME.format(filename)
             )
     return list(found.values())
 
@@ -74,8 +78,8 @@ def interface_strings() -> list[Segment]:
 def file_references(po: polib.POFile) -> None:
     """``#: workflow/publish/<file>`` without a line number: stable across template edits."""
     for entry in po:
-        where = entry.comment.rsplit("(", 1)[-1].rstrip(")") if "(" in entry.comment else ""
-        entry.occurrences = [(f"workflow/publish/{where}", "")] if where else []
+        found = _BLOCK.fullmatch(entry.comment)
+        entry.occurrences = [(f"workflow/publish/{found[1]}", "")] if found else []
 
 
 @functools.cache
