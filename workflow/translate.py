@@ -369,6 +369,8 @@ class Translation:
         jobs = self.waiting[pair]
         first = jobs[unit.keys[0]][0]
         good: dict[str, str] = {}
+        if len(answers) != len(unit.texts):  # a faulty engine: what is missing is retried alone
+            answers = [*answers, *[""] * len(unit.texts)][: len(unit.texts)]
         for text, key, answer in zip(unit.texts, unit.keys, answers, strict=True):
             if not _usable(text, answer) and unit.context is None:
                 answer = engine.translate([text], first.source, first.target)[0]
