@@ -661,3 +661,193 @@ def test_plural_forms_headers_are_checked_as_msgfmt_would(value: str, problem: s
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": value}
     expected = [] if problem is None else [f"header Plural-Forms {value!r}: {problem}"]
     assert header_problems(po) == expected
+
+
+# --- header checks, the read refusals, and the review app's write (issue 15, second run) --
+
+UTF8 = "text/plain; charset=UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "problem"),
+    [
+        (None, "header Content-Type '' names no charset"),
+        ("text/plain", "header Content-Type 'text/plain' names no charset"),
+        ("text/plain; charset=latin-1", "header Content-Type charset 'latin-1' is not UTF-8"),
+        (f"text/plain; charset={'x' * 30}", f"header Content-Type charset {'x' * 20!r} is"),
+        ("text/plain; charset=utf_8", None),
+        ("text/plain; charset=utf8", None),
+        (UTF8, None),
+    ],
+)
+def test_the_charset_must_be_named_and_utf8(content_type: str | None, problem: str | None) -> None:
+    from workflow.potext import header_problems
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": content_type} if content_type else {}
+    found = header_problems(po)
+    if problem is None:
+        assert found == []
+    else:
+        (only,) = found
+        assert only.startswith(problem)
+        assert only.endswith(
+            "(workflow reads and writes 'text/plain; charset=UTF-8')"
+            if "names no charset" in problem
+            else "(workflow reads and writes UTF-8: convert the file with msgconv)"
+        )
+
+
+def plural(msgid: str, forms: int, text: str = "x", obsolete: bool = False) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=msgid,
+        msgid_plural=msgid + "s",
+        msgstr_plural={n: text for n in range(forms)},
+        obsolete=obsolete,
+    )
+
+
+def test_plural_entries_need_a_plural_forms_header_said_once() -> None:
+    from workflow.potext import header_problems
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": UTF8, "Plural-Forms": "  "}
+    po.append(polib.POEntry(msgid="one", msgstr="uno"))
+    po.append(plural("story", 2))
+    po.append(plural("vote", 2))
+    assert header_problems(po) == ["plural entries need a Plural-Forms header"]
+    obsolete_only = polib.POFile()
+    obsolete_only.metadata = {"Content-Type": UTF8}
+    obsolete_only.append(plural("story", 2, obsolete=True))
+    assert header_problems(obsolete_only) == []
+
+
+def test_plural_entries_need_as_many_forms_as_nplurals_once_translated() -> None:
+    from workflow.potext import header_problems
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": UTF8, "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    po.append(plural("an untranslated one", 3, text=""))  # not translated yet: no problem
+    po.append(plural("a story about the harbour and its quay", 3))
+    po.append(plural("another", 1))
+    assert header_problems(po) == ["nplurals = 2 but 'a story about the harbour and ' has 3 forms"]
+    po[1].obsolete = True
+    assert header_problems(po) == ["nplurals = 2 but 'another' has 1 forms"]
+    po[2].msgstr_plural = {0: "x", 1: "y"}
+    assert header_problems(po) == []
+
+
+def write_po(tmp_path: Path, body: str, header: str = "") -> Path:
+    path = tmp_path / "es.po"
+    path.write_text(
+        f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n{header}\n{body}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_duplicate_entry_is_named_even_after_obsolete_ones(tmp_path: Path) -> None:
+    long = "A sentence long enough to be cut in the message about it"
+    path = write_po(
+        tmp_path,
+        f'#~ msgid "old"\n#~ msgstr "viejo"\n\nmsgid "{long}"\nmsgstr ""\n\n'
+        f'msgid "{long}"\nmsgstr "otra"\n',
+    )
+    with pytest.raises(CatalogError) as refused:
+        read_catalog(path, "locales/es/vote.po")
+    assert refused.value.message == (
+        f"locales/es/vote.po: broken PO file (entry {long[:40]!r} twice)"
+    )
+
+
+def test_every_header_problem_is_said_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "es.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain\\n"\n\n'
+        'msgid "story"\nmsgid_plural "stories"\nmsgstr[0] "a"\nmsgstr[1] "b"\n'
+    )
+    with pytest.raises(CatalogError) as refused:
+        read_catalog(path, "es.po")
+    assert refused.value.message == (
+        "es.po: header Content-Type 'text/plain' names no charset (workflow reads and writes "
+        "'text/plain; charset=UTF-8'); plural entries need a Plural-Forms header"
+    )
+
+
+def test_a_catalogue_cut_short_is_refused_unless_the_loss_is_accepted(tmp_path: Path) -> None:
+    path = write_po(tmp_path, 'msgid "one"\nmsgstr "uno"\n', '"X-Workflow-Entries: 3\\n"\n')
+    with pytest.raises(CatalogError) as refused:
+        read_catalog(path, "locales/es/LC_MESSAGES/vote.po")
+    assert refused.value.message == (
+        "locales/es/LC_MESSAGES/vote.po: has 1 of its 3 entries: the others were lost "
+        "(a cut or badly merged file?). Restore it (git checkout -- "
+        "locales/es/LC_MESSAGES/vote.po), or run `workflow extract es --accept-lost` to "
+        "recreate them untranslated"
+    )
+    assert [e.msgid for e in read_catalog(path, accept_lost=True)] == ["one"]
+    unnumbered = write_po(tmp_path, 'msgid "one"\nmsgstr "uno"\n', '"X-Workflow-Entries: x\\n"\n')
+    assert len(read_catalog(unnumbered)) == 1
+
+
+def test_polibs_own_refusal_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    path = write_po(tmp_path, 'msgid "one"\nmsgstr "uno"\nmsgstr "una"\n')  # two msgstr
+    with pytest.raises(CatalogError) as refused:
+        read_catalog(path, "vote.po")
+    assert refused.value.message == "vote.po: broken PO file (Syntax error in po file (line 7))"
+
+
+def test_live_entries_leave_obsolete_ones_out() -> None:
+    from workflow.catalog import live_entries
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="a"))
+    po.append(polib.POEntry(msgid="b"))
+    po.append(polib.POEntry(msgid="c", obsolete=True))
+    assert live_entries(po) == 2
+
+
+def test_the_savers_write_stamps_the_date_writes_the_text_and_holds_the_catalogue(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "es.po"
+    po = new_catalog(parse_language("es"), "Vote", SOURCE)
+    po.metadata["PO-Revision-Date"] = "2020-01-01 00:00+0000"
+    po.append(polib.POEntry(msgid="one", msgstr="uno"))
+    write_catalog(po, path)
+    cache = CatalogCache()
+    held = cache.read(path)
+    held[0].msgstr = "una"
+    told: list[str] = []
+
+    def entry_text(entry: polib.POEntry, wrap: int) -> str:
+        told.append(entry.msgid)
+        return str(entry.__unicode__(wrap))
+
+    cache.write_changed(held, path, "PO-Revision-Date", entry_text)
+    assert told == ["one"]
+    assert DATE.match(held.metadata["PO-Revision-Date"])
+    assert path.read_text(encoding="utf-8") == str(held) == catalog_text(held)
+    assert cache.read(path) is held and cache.held() == {path: held}
+    cache.write_changed(held, path, "X-Not-There")  # the default text; no date invented
+    assert "X-Not-There" not in held.metadata
+    assert path.read_text(encoding="utf-8") == str(held)
+
+
+def test_a_failed_write_forgets_the_held_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflow import catalog
+
+    path = tmp_path / "es.po"
+    po = new_catalog(parse_language("es"), "Vote", SOURCE)
+    write_catalog(po, path)
+    cache = CatalogCache()
+    held = cache.read(path)
+
+    def full_disk(target: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(catalog, "atomic_write_bytes", full_disk)
+    with pytest.raises(OSError):
+        cache.write_changed(held, path, "PO-Revision-Date")
+    assert cache.held() == {}

@@ -35,8 +35,6 @@ def lint_po(text: str) -> str | None:
         stripped = line.strip()
         if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
             continue
-        if stripped in ("#~", "#|"):
-            continue
         match = _PO_LINE.match(stripped)
         if match is None:
             if stripped.startswith(("#~", "#|")) and '"' not in stripped:
@@ -45,7 +43,7 @@ def lint_po(text: str) -> str | None:
         keyword = match.group(1)
         if stripped.startswith("#|"):
             continue
-        if keyword in ("msgid", "msgctxt") and waiting is not None and keyword == "msgid":
+        if keyword == "msgid" and waiting is not None:
             return f"line {waiting}: msgid without msgstr"
         if keyword == "msgid":
             waiting = number
@@ -174,5 +172,4 @@ def catalog_text(
     parts = [po.metadata_as_entry().__unicode__(po.wrapwidth)]
     parts += [entry_text(e, po.wrapwidth) for e in po if not e.obsolete]
     parts += [entry_text(e, po.wrapwidth) for e in po if e.obsolete]
-    text = "".join(head) + "\n".join(parts)
-    return text if text.endswith("\n") else text + "\n"
+    return "".join(head) + "\n".join(parts)  # every part ends in a newline
