@@ -258,10 +258,10 @@ def test_nested_brackets_pass() -> None:
 
 def test_quotes_wrong_marks_name_the_locales_own() -> None:
     assert found('He said "no".', "Dijo «no».", check="quotes") == [
-        "quotation marks « » are not es's (“…”, inside ‘…’)"
+        "quotation marks « » are not Spanish's (“…”, inside ‘…’)"
     ]
     assert found('He said "no".', "Er sagte “nein”.", "de", check="quotes") == [
-        "quotation marks ” are not de's („…“, inside ‚…‘)"
+        "quotation marks ” are not German's („…“, inside ‚…‘)"
     ]
 
 
@@ -275,7 +275,7 @@ def test_the_locales_own_quotes_must_be_balanced() -> None:
     assert found("He said 'no'.", "Dijo ‘no.", check="quotes") == ["unbalanced ‘…’"]
     assert found('He said "no".', "Il a dit « non.", "fr", check="quotes") == ["unbalanced «…»"]
     assert found('He said "no".', 'Dijo "no.', check="quotes") == [
-        "quotation marks \" are not es's (“…”, inside ‘…’)"
+        "quotation marks \" are not Spanish's (“…”, inside ‘…’)"
     ]
 
 
@@ -288,7 +288,7 @@ def test_straight_quotes_in_a_language_without_a_table_only_need_balance() -> No
 
 def test_region_tags_use_their_languages_rules() -> None:
     assert found('He said "no".', "Dijo «no».", "es-ES", check="quotes") == [
-        "quotation marks « » are not es's (“…”, inside ‘…’)"
+        "quotation marks « » are not Spanish's (“…”, inside ‘…’)"
     ]
     assert found('He said "no".', "Ele disse “não”.", "pt-BR", check="quotes") == []
     assert found('He said "no".', "Er sagte “nein”.", "de-CH", check="quotes") != []
@@ -419,3 +419,85 @@ def test_catalogue_check_uses_the_glossary_and_keeps_warnings_apart() -> None:
     assert report.errors == []
     assert report.silenced == ("numbers", "punctuation")
     assert check_catalog(po, "en", "es") != []  # a catalogue checks without a glossary too
+
+
+# --- numbers at another scale, the English billion, decimals by region (second run) -------
+
+
+def numbers(source: str, translation: str, target: str = "es", source_tag: str = "en") -> list:
+    return [
+        (f.severity, f.message)
+        for f in run_checks(source, translation, source_tag, target)
+        if f.check == "numbers"
+    ]
+
+
+def test_a_false_billion_is_an_error_naming_the_word_the_language_and_the_right_one() -> None:
+    assert numbers("It cost $1.8 billion.", "Va costar 1,8 bilions de dòlars.", "ca") == [
+        ("error", "“bilions” is a million million in Catalan: a billion is “mil milions”")
+    ]
+    assert numbers("Billions went to it.", "Billones fueron a ello.") == [
+        ("error", "“Billones” is a million million in Spanish: a billion is “mil millones”")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source_tag", "source", "translation"),
+    [
+        ("fr", "Un billion d'euros.", "Un billón de euros."),  # French: a million million too
+        ("en", "It cost 2 billion and 3 trillion.", "Costó 2.000 millones y 3 billones."),
+        ("en", "It cost 2 million.", "Costó 2 millones, no billones."),  # no billion to mistake
+    ],
+)
+def test_a_long_scale_word_is_only_wrong_for_an_english_billion(
+    source_tag: str, source: str, translation: str
+) -> None:
+    assert numbers(source, translation, source_tag=source_tag) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problem"),
+    [
+        ("It cost $0.5 billion.", "Costó 500 millones de dólares.", None),
+        ("It cost 2.5 billion euros.", "Costó 2.500.000.000 euros.", None),  # one side scaled
+        ("$350 billion and $20 billion.", "350.000 millones y 20.000 millones.", None),
+        ("$350 billion and $350 billion.", "350.000 millones y 350.000 millones.", None),
+        (
+            "It cost $3 billion.",
+            "Costó 7.000 millones de dólares.",
+            "missing 3; not in the source 7000",
+        ),
+        ("It cost 0 billion.", "Costó 0 millones.", None),  # the same digits: nothing to rescale
+    ],
+)
+def test_each_number_told_at_another_scale_is_matched_once(
+    source: str, translation: str, problem: str | None
+) -> None:
+    assert numbers(source, translation) == (
+        [] if problem is None else [("error", f"numbers differ: {problem}")]
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "translation", "warned"),
+    [
+        ("es-MX", "Son 10.5 metros.", False),  # Mexican Spanish writes a decimal point
+        ("es-ES", "Son 10.5 metros.", True),
+        ("pt-BR", "São 10.5 metros.", True),
+    ],
+)
+def test_decimals_follow_the_region_of_a_tag(target: str, translation: str, warned: bool) -> None:
+    found = [
+        f
+        for f in run_checks("It is 10.5 metres.", translation, "en", target)
+        if f.check == "decimals"
+    ]
+    assert bool(found) == warned
+
+
+def test_numbers_are_read_in_the_notation_of_a_regional_tag() -> None:
+    from workflow.numbers import number_value
+
+    assert number_value("1,234.5", "es-MX") == 1234.5
+    assert number_value("1.234,5", "es-ES") == 1234.5
+    assert number_value("1,5", "xx-YY") is None

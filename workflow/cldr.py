@@ -41,4 +41,14 @@ def decimal_symbol(tag: str) -> str:
         return ""
 
 
+@functools.cache
+def english_name(tag: str) -> str:
+    """A language's English name for a message (``ca`` → Catalan, ``es-MX`` → Spanish
+    (Mexico)); the tag itself when CLDR does not know it."""
+    try:
+        return Locale.parse(tag, sep="-").english_name or tag
+    except (ValueError, LookupError, UnknownLocaleError):
+        return tag
+
+
 # END

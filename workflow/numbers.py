@@ -90,14 +90,16 @@ _BILLION = re.compile(r"\b(?:billions?|bn)\b", re.IGNORECASE)
 _TRILLION = re.compile(r"\btrillions?\b", re.IGNORECASE)
 
 
-def false_billion(source: str, translation: str, languages: tuple[str, str]) -> tuple[str, str]:
+def false_billion(
+    source: str, translation: str, languages: tuple[str, str]
+) -> tuple[str, str] | None:
     """An English billion translated as the target's million million ("1.8 bilions" in
-    Catalan), as ``(the word used, the right one)``; empty strings when there is none."""
+    Catalan), as ``(the word used, the right one)``."""
     source_language, target_language = languages
     if source_language != "en" or target_language not in _LONG_SCALE:
-        return "", ""
+        return None
     if not _BILLION.search(source) or _TRILLION.search(source):
-        return "", ""
+        return None  # "2 trillion" is rightly "2 billones"
     pattern, right = _LONG_SCALE[target_language]
     found = re.search(rf"\b{pattern}\b", translation, re.IGNORECASE)
-    return (found.group(0), right) if found else ("", "")
+    return (found.group(0), right) if found else None

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import polib
 
 from workflow.catalog import PROVENANCE
-from workflow.cldr import QUOTE_CHARS, QUOTES, decimal_symbol
+from workflow.cldr import QUOTE_CHARS, QUOTES, decimal_symbol, english_name
 from workflow.glossary import Glossary
 from workflow.numbers import DECIMAL, NUMBER, false_billion, rescale
 from workflow.segment import PLACEHOLDER_RE, placeholder_tokens
@@ -55,7 +55,11 @@ class Finding:
 
     @property
     def message(self) -> str:
-        return self.template % dict(self.params)
+        """In English; a ``language`` parameter (a tag in the data) reads as its name."""
+        params = dict(self.params)
+        if "language" in params:
+            params["language"] = english_name(params["language"])
+        return self.template % params
 
     def __str__(self) -> str:
         return f"{self.severity} {self.check}: {self.message}"
@@ -154,17 +158,15 @@ def _numbers_check(seg: Segment, glossary: Glossary) -> Iterable[Finding]:
     missing, extra = source - target, target - source
     if missing and extra:
         rescale(missing, extra, _text(seg.source), _text(seg.translation), seg.source_pair)
-    word, right = false_billion(
-        seg.source, seg.translation, (seg.source_language, seg.target_language)
-    )
-    if word:
+    false = false_billion(seg.source, seg.translation, (seg.source_language, seg.target_language))
+    if false is not None:
         yield _finding(
             "numbers",
             ERROR,
             N_("“%(word)s” is a million million in %(language)s: a billion is “%(right)s”"),
-            word=word,
+            word=false[0],
             language=seg.target_language,
-            right=right,
+            right=false[1],
         )
     lost, added = ", ".join(sorted(missing)), ", ".join(sorted(extra))
     if missing and extra:

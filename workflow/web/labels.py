@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from workflow.history import Note, Version, parse_note
 from workflow.qa import Finding
-from workflow.web.i18n import day, gettext, moment
+from workflow.web.i18n import day, gettext, language_name, moment
 
 
 def N_(message: str) -> str:
@@ -144,8 +144,11 @@ def kind(name: str, context: str = "") -> str:
 
 
 def finding(item: Finding) -> str:
-    """A QA finding's message in the interface language."""
-    return gettext(item.template, **dict(item.params))
+    """A QA finding's message in the interface language (a language named in it too)."""
+    params = dict(item.params)
+    if "language" in params:
+        params["language"] = language_name(params["language"])
+    return gettext(item.template, **params)
 
 
 def placeholder(description: str) -> str:
