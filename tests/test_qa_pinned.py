@@ -501,3 +501,16 @@ def test_numbers_are_read_in_the_notation_of_a_regional_tag() -> None:
     assert number_value("1,234.5", "es-MX") == 1234.5
     assert number_value("1.234,5", "es-ES") == 1234.5
     assert number_value("1,5", "xx-YY") is None
+
+
+def test_a_decimal_in_the_sources_notation_is_named_with_its_fix() -> None:
+    assert found("It grew 10.5 % and 3.25 %.", "Creció un 10.5 % y un 3,25 %.", "es-ES") == [
+        "decimals: 10.5: Spanish (Spain) writes decimals with ',' (10,5)"
+    ]
+    assert found("It is 7,25 m.", "Es sind 7,25 m.", "de", source_tag="es") == []  # same mark
+
+
+def test_the_closing_punctuation_is_read_past_trailing_space_and_quotes() -> None:
+    assert found("He left.", "Se fue.  ", check="punctuation") == []
+    assert found("He said “no.”", "Dijo «no».", check="punctuation") == []
+    assert found("He left.", "Se fue", check="punctuation") != []
