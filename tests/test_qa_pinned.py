@@ -468,6 +468,12 @@ def test_a_long_scale_word_is_only_wrong_for_an_english_billion(
             "missing 3; not in the source 7000",
         ),
         ("It cost 0 billion.", "Costó 0 millones.", None),  # the same digits: nothing to rescale
+        (
+            "It cost 3 billion and 3 people came.",
+            "Costó 3.000 millones y vinieron 3.000.",  # the people are not at a scale
+            "missing 3; not in the source 3000",
+        ),
+        ("2 billion, 2 billion.", "2.000 millones, 2.000 millones.", None),
     ],
 )
 def test_each_number_told_at_another_scale_is_matched_once(

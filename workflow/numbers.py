@@ -64,14 +64,21 @@ def rescale(
     millones" (a thousand, a million or a billion times, beside a scale word)."""
     ours = [n for n in _scaled(source, pair[0]) if missing[n[0]]]
     theirs = [n for n in _scaled(translation, pair[1]) if extra[n[0]]]
+    taken: set[int] = set()  # each number in the translation answers one in the source
     for digits, value, scaled in ours:
-        for other, their_value, their_scaled in theirs:
-            if not (missing[digits] and extra[other]) or not (scaled or their_scaled):
+        for index, (other, their_value, their_scaled) in enumerate(theirs):
+            if (
+                index in taken
+                or not (missing[digits] and extra[other])
+                or not (scaled or their_scaled)
+            ):
                 continue
             small, large = sorted((value, their_value))
             if small > 0 and any(abs(large - small * f) < 1e-6 * large for f in _FACTORS):
                 missing[digits] -= 1
                 extra[other] -= 1
+                taken.add(index)
+                break
     missing += Counter()  # drop the zeros
     extra += Counter()
 
