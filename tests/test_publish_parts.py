@@ -10,8 +10,9 @@ import datetime as dt
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import polib
 import pytest
@@ -27,6 +28,9 @@ from workflow.publish import strings
 from workflow.publish.markdown import EMPTY, MarkdownCache, body_key, markdown_parser
 from workflow.publish.model import _ChangeDates
 from workflow.segment import Segment
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # --- the site's interface strings -------------------------------------------------------
 
@@ -288,3 +292,76 @@ def test_a_source_git_ignores_has_no_commit_date(project: Project) -> None:
     git(project.root, "add", "-A")
     git(project.root, "commit", "-qm", "all")
     assert _ChangeDates(project)._git_date(project.article_path(SLUG)) is None
+
+
+# --- pages, feeds and the output folder ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [
+        ("zh-Hant", "zh-tw"),
+        ("zh-TW", "zh-tw"),
+        ("zh-HK", "zh-tw"),
+        ("zh-Hans", "zh-cn"),
+        ("zh", "zh-cn"),
+        ("es-MX", "es"),
+    ],
+)
+def test_news_sitemaps_name_chinese_by_script_and_other_languages_by_iso_639(
+    tag: str, code: str
+) -> None:
+    from workflow.languages import parse_language
+    from workflow.publish.feeds import news_language
+
+    assert news_language(parse_language(tag)) == code
+
+
+def test_the_root_page_speaks_the_first_configured_language(project: Project) -> None:
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    extract(project, [])
+    out = project.root / "public"
+    build(project, out)
+    root = (out / "index.html").read_text(encoding="utf-8")
+    first = project.config.languages[0].tag
+    assert f'<html lang="{first}"' in root
+    assert 'hreflang="x-default" href="https://harbour-review.example.org/"' in root
+
+
+def test_a_page_to_remove_that_is_gone_already_is_no_failure(project: Project) -> None:
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    extract(project, [])
+    out = project.root / "public"
+    build(project, out)
+    (out / "es" / "mercado-central" / "index.html").unlink()  # deleted by hand meanwhile
+    project.article_path("mercado-central").unlink()  # and the article withdrawn
+    result = build(project, out)
+    assert "es/mercado-central/index.html" in result.removed
+    assert not (out / "es" / "mercado-central").exists() or not any(
+        (out / "es" / "mercado-central").iterdir()
+    )
+
+
+class Recording(InProcess):
+    """This process, noting what it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mapped = 0
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        self.mapped += len(items)
+        return super().map(fn, items)
+
+
+def test_bodies_are_rendered_on_the_executor_given(project: Project) -> None:
+    executor = Recording()
+    try:
+        assert MarkdownCache(project.root).prepare(BODIES[:3], executor) == 3
+    finally:
+        executor.close()
+    assert executor.mapped == 3

@@ -92,7 +92,7 @@ def render_sitemaps(site: Site, env: Environment, files: dict[str, str], now: dt
     news = []
     since = _midnight(now.date() - dt.timedelta(days=NEWS_DAYS - 1))
     for versions in site.articles.values():
-        links = alternates(site, versions)
+        links = alternates(versions)
         for version in versions:
             published, updated = dates(version)
             pages.append((version, updated.date().isoformat(), links))

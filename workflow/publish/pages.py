@@ -14,6 +14,7 @@ from jinja2 import (
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
+    StrictUndefined,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -44,6 +45,8 @@ def environment(cache: Path | None = None) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # a name a template uses but a page does not give is an error, not an empty string
+        undefined=StrictUndefined,
         bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
     )
     return env
@@ -59,7 +62,7 @@ def page_head(page: dict[str, Any]) -> Head:
     )
 
 
-def alternates(site: Site, versions: list[Version]) -> list[dict[str, str]]:
+def alternates(versions: list[Version]) -> list[dict[str, str]]:
     out = [{"hreflang": v.language.tag, "url": v.url} for v in versions]
     original = next(v for v in versions if v.is_source)
     out.append({"hreflang": "x-default", "url": original.url})
@@ -192,7 +195,7 @@ def _article_page(
         "language": version.language,
         "url": version.url,
         "meta": version.meta,
-        "alternates": alternates(site, versions),
+        "alternates": alternates(versions),
         "switcher": _switcher(versions, version.language),
         "feed": f"{site.base_url}{version.language.tag}/feed.xml",
         "og_locale": og_locale(version.language),

@@ -62,11 +62,11 @@ class CatalogTranslations(gettext.NullTranslations):
 
 def interface_strings() -> list[Segment]:
     """Every interface string of the site, in file order, with the file it comes from."""
+    # Jinja's Babel extractor always reads {% trans %} blocks (it adds the i18n extension)
     method_map = [("templates/**.html", "jinja2"), ("*.py", "python")]
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     found: dict[str, Segment] = {}
     for filename, _line, message, _comments, _context in extract_from_dir(
-        str(HERE), method_map=method_map, options_map=options, keywords={"_": None, "gettext": None}
+        str(HERE), method_map=method_map, keywords={"_": None, "gettext": None}
     ):
         if isinstance(message, str) and message not in found:
             found[message] = Segment(
