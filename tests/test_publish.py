@@ -413,7 +413,7 @@ def test_build_refuses_a_site_that_fails_its_checks(
 
     extract(project, [])
     monkeypatch.setattr(
-        pages, "alternates", lambda site, versions: [{"hreflang": "en", "url": BASE}]
+        pages, "alternates", lambda versions: [{"hreflang": "en", "url": BASE}]
     )
     with pytest.raises(PublishError, match="the site fails its checks"):
         build(project, project.root / "public")
