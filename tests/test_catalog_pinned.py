@@ -851,3 +851,15 @@ def test_a_failed_write_forgets_the_held_catalogue(
     with pytest.raises(OSError):
         cache.write_changed(held, path, "PO-Revision-Date")
     assert cache.held() == {}
+
+
+def test_a_broken_plural_forms_is_quoted_to_60_characters_and_said_once() -> None:
+    from workflow.potext import header_problems
+
+    value = "nplurals=2 plural=" + "(n != 1) && " * 8
+    po = polib.POFile()
+    po.metadata = {"Content-Type": UTF8, "Plural-Forms": value}
+    po.append(plural("story", 3))  # translated, but nplurals cannot be known: no second line
+    assert header_problems(po) == [
+        f"header Plural-Forms {value[:60]!r}: must read 'nplurals=N; plural=EXPRESSION;'"
+    ]
