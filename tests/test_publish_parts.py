@@ -26,7 +26,7 @@ from workflow.project import Project
 from workflow.publish import markdown as markdown_module
 from workflow.publish import strings
 from workflow.publish.markdown import EMPTY, MarkdownCache, body_key, markdown_parser
-from workflow.publish.model import _ChangeDates
+from workflow.publish.model import Site, Version, _ChangeDates
 from workflow.segment import Segment
 
 T = TypeVar("T")
@@ -365,3 +365,58 @@ def test_bodies_are_rendered_on_the_executor_given(project: Project) -> None:
     finally:
         executor.close()
     assert executor.mapped == 3
+
+
+# --- how a version says it was made -------------------------------------------------------
+
+
+def made(project: Project, **fields: object) -> tuple[Version, Site]:
+    """The Spanish sample article's English translation, made as ``fields`` say."""
+    from workflow.languages import parse_language
+    from workflow.people import People
+
+    article = project.article("mercado-central")
+    site = Site("H", "https://h.example/", list(project.config.languages), People(project.root))
+    site.sources[article.slug] = article
+    english = parse_language("en")
+    version = Version(
+        article.slug,
+        english,
+        article.meta,
+        "",
+        False,
+        article.meta.language,
+        approved_by="marta",
+        approved_at="2026-03-02T10:00:00+00:00",
+        **fields,  # type: ignore[arg-type]
+    )
+    return version, site
+
+
+def test_a_translation_says_who_made_it_from_what_and_when(project: Project) -> None:
+    from workflow.publish.labels import label
+
+    english = strings.CatalogTranslations({})
+    version, site = made(project, reviewers=("ana",))
+    ana, marta = site.people.display("ana"), site.people.display("marta")
+    assert label(version, site, english) == (
+        f"Translated by {ana} from the original in Spanish and approved by {marta} "
+        "on March 2, 2026."
+    )
+    machine, site = made(project, reviewers=("ana",), engines=("apertium", "acme"))
+    assert label(machine, site, english) == (
+        f"Machine translated (Apertium, acme) from the original in Spanish, reviewed by {ana} "
+        f"and approved by {marta} on March 2, 2026."
+    )
+
+
+def test_an_index_page_links_its_stylesheet_one_folder_up(project: Project) -> None:
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    extract(project, [])
+    out = project.root / "public"
+    build(project, out)
+    index = (out / "es" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../static/' in index or 'href="../' in index
+    assert "XX" not in index
