@@ -158,7 +158,10 @@ def rendered_alone(text: str) -> str:
     return html
 
 
-def test_the_parser_renders_tables_and_strikethrough_but_never_raw_html() -> None:
+def test_the_parser_renders_tables_and_strikethrough_but_never_raw_html(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(markdown_module, "_WORKER", None)  # as in a fresh worker process
     html = markdown_module.render_html("| a |\n|---|\n| ~~b~~ |\n\n<script>x()</script>\n")
     assert "<table>" in html and "<s>b</s>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -420,3 +423,15 @@ def test_an_index_page_links_its_stylesheet_one_folder_up(project: Project) -> N
     index = (out / "es" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../static/site.css">' in index
     assert '<link rel="icon" href="../favicon.svg" type="image/svg+xml">' in index
+
+
+def test_a_site_is_published_into_a_folder_whose_parents_do_not_exist_yet(
+    project: Project,
+) -> None:
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    extract(project, [])
+    out = project.root / "build" / "www" / "site"
+    assert build(project, out).pages > 0
+    assert (out / "index.html").is_file()
