@@ -474,6 +474,12 @@ def test_a_long_scale_word_is_only_wrong_for_an_english_billion(
             "missing 3; not in the source 3000",
         ),
         ("2 billion, 2 billion.", "2.000 millones, 2.000 millones.", None),
+        ("It has 4.1 million people.", "Tiene 4.100.000 habitantes.", None),  # 4099999.9999…
+        (
+            "It cost 3 billion; 3 were left.",
+            "Costó 3.000 millones; quedaron 3; y 3.000 millones más.",
+            "not in the source 3000",  # the 3 left is there, as 3: the second 3.000 is extra
+        ),
     ],
 )
 def test_each_number_told_at_another_scale_is_matched_once(
