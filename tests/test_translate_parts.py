@@ -313,3 +313,49 @@ def test_engine_calls_reach_a_cluster_with_the_engines_name_and_the_config(
     work.run()
     assert cluster.calls and all(c[:2] == ("pseudo", project.config) for c in cluster.calls)
     assert all(e.msgstr for e in entries(project, SLUG).values())
+
+
+class Named(FakeEngine):
+    """A fake engine under another name, or another model of one (``cache_key``)."""
+
+    def __init__(self, name: str, cache_key: str | None = None) -> None:
+        super().__init__()
+        self.name = name
+        if cache_key is not None:
+            self.cache_key = cache_key
+
+
+def test_one_engines_answers_are_not_served_as_anothers(project: Project) -> None:
+    extract(project, [SLUG])
+    path = project.catalog_path(SLUG, ES)
+    blank = polib.pofile(str(path))  # the catalogue before any draft
+    sent = {}
+    for engine in (
+        Named("fake"),
+        Named("other"),
+        Named("llm", "llm:model-a"),
+        Named("llm", "llm:model-b"),
+    ):
+        blank.save(str(path))
+        run(project, engine, SLUG, to=["es"])
+        sent[engine.cache_key if hasattr(engine, "cache_key") else engine.name] = len(engine.sent)
+    assert set(sent.values()) == {len(entries(project, SLUG))}, sent  # none answered from the cache
+    blank.save(str(path))
+    again = Named("llm", "llm:model-b")
+    run(project, again, SLUG, to=["es"])
+    assert again.sent == [], "the same model's answers are reused"
+
+
+def test_apertium_gets_a_whole_article_in_one_call(project: Project) -> None:
+    extract(project, [SLUG])
+    engine = Named("apertium")
+    calls: list[int] = []
+    answer = engine.translate
+
+    def counted(texts: Sequence[str], *args: Any) -> list[str]:
+        calls.append(len(texts))
+        return answer(texts, *args)
+
+    engine.translate = counted  # type: ignore[method-assign]
+    run(project, engine, SLUG, to=["es"])
+    assert calls == [len(entries(project, SLUG))] and calls[0] > 25
