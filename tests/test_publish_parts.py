@@ -22,6 +22,7 @@ from workflow.audit import Event, record_all
 from workflow.catalog import provenance
 from workflow.errors import PublishError
 from workflow.executor import InProcess
+from workflow.languages import parse_language
 from workflow.project import Project
 from workflow.publish import markdown as markdown_module
 from workflow.publish import strings
@@ -331,6 +332,7 @@ def test_the_root_page_speaks_the_first_configured_language(project: Project) ->
     first = project.config.languages[0].tag
     assert f'<html lang="{first}"' in root
     assert 'hreflang="x-default" href="https://harbour-review.example.org/"' in root
+    assert "application/atom+xml" not in root, "the root page has no feed of its own"
 
 
 def test_a_page_to_remove_that_is_gone_already_is_no_failure(project: Project) -> None:
@@ -435,3 +437,85 @@ def test_a_site_is_published_into_a_folder_whose_parents_do_not_exist_yet(
     out = project.root / "build" / "www" / "site"
     assert build(project, out).pages > 0
     assert (out / "index.html").is_file()
+
+
+def test_an_svgs_size_comes_from_its_width_and_height_else_its_view_box(tmp_path: Path) -> None:
+    from workflow.publish.media import _svg_size
+
+    def svg(attributes: str) -> Path:
+        path = tmp_path / "image.svg"
+        path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}></svg>')
+        return path
+
+    assert _svg_size(svg('width="640px" height="480" viewBox="0 0 64 48"')) == (640, 480)
+    assert _svg_size(svg('width="640" viewBox="0,0,64.4,48"')) == (64, 48)  # height missing
+    assert _svg_size(svg('height="480" viewBox="0 0 64 48"')) == (64, 48)
+    assert _svg_size(svg('viewBox="0 0 wide 48"')) is None
+    assert _svg_size(svg("")) is None
+
+
+def test_an_articles_structured_data_is_exact_and_safe_in_a_script(
+    project: Project, sample: Path
+) -> None:
+    import json as json_module
+
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    (sample / "articles" / "tom.md").write_text(
+        "---\ntitle: Tom & Jerry <live> in Málaga\npublished: 2024-09-01\nlanguage: en\n---\n"
+        "Text.\n"
+    )
+    extract(project, ["tom"])
+    out = project.root / "public"
+    build(project, out)
+    html = (out / "en" / "tom" / "index.html").read_text(encoding="utf-8")
+    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "\\u0026" in script and "\\u003c" in script and "\\u003e" in script
+    assert "<" not in script and "&" not in script and "Málaga" in script  # not \\u00e1
+    data = json_module.loads(script)
+    url = "https://harbour-review.example.org/en/tom/"
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["@id"] == data["url"] == url
+    assert data["headline"] == "Tom & Jerry <live> in Málaga"
+    assert data["datePublished"] == "2024-09-01"
+    assert data["publisher"] == {"@type": "Organization", "name": "The Harbour Review"}
+
+
+def test_a_translations_structured_data_is_modified_when_it_was_approved(
+    project: Project,
+) -> None:
+    import json as json_module
+
+    from tests.test_publish import review_and_approve
+    from workflow.extract import extract
+    from workflow.publish import build
+    from workflow.release import read_release, release_path
+
+    extract(project, [])
+    review_and_approve(project, "es")
+    out = project.root / "public"
+    build(project, out)
+    html = (out / "es" / SLUG / "index.html").read_text(encoding="utf-8")
+    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    release = read_release(release_path(project, SLUG, parse_language("es")))
+    assert release is not None
+    modified = dt.datetime.fromisoformat(release.approved_at).isoformat()
+    assert json_module.loads(script)["dateModified"] == modified
+
+
+def test_collecting_without_a_build_memory_reads_every_article(project: Project) -> None:
+    from workflow.publish.model import collect
+
+    site = collect(project)
+    assert sorted(site.sources) == sorted(project.slugs())
+
+
+def test_templates_without_a_cache_folder_write_no_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflow.publish.pages import environment
+
+    monkeypatch.chdir(tmp_path)
+    environment().get_template("root.html")
+    assert list(tmp_path.iterdir()) == []
