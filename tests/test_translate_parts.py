@@ -63,6 +63,9 @@ def test_engines_are_made_with_the_environment_given(
     assert any("set the environment variable DEEPL_API_KEY" in p for p in without.plan().problems)
     given = Translation(project, [SLUG], ["es"], engine="deepl", environ={"DEEPL_API_KEY": "k"})
     assert given._engine("deepl").key == "k"  # type: ignore[attr-defined]
+    monkeypatch.setenv("DEEPL_API_KEY", "from-the-shell")
+    default = Translation(project, [SLUG], ["es"], engine="deepl")
+    assert default._engine("deepl").key == "from-the-shell"  # type: ignore[attr-defined]
 
 
 def test_a_broken_glossary_is_named_by_the_path_the_config_gives(
@@ -181,8 +184,9 @@ class Prepared(FakeEngine):
 def test_an_engine_is_prepared_for_its_pair_and_closed_after_the_run(
     project: Project, sample: Path
 ) -> None:
-    (sample / "articles" / "quay.md").write_text(ONE)  # one segment to send
+    (sample / "articles" / "quay.md").write_text(ONE)
     extract(project, ["quay"])
+    review(project, "quay", which=lambda msgid: msgid == "Quay")  # one segment left to send
     engine = Prepared()
     work = translation(project, engine, "quay")
     work.plan()
