@@ -406,3 +406,73 @@ def test_a_broken_catalogue_is_named_by_its_place_in_the_project(desk: Project) 
     desk.catalog_path("vote", ES).write_text('msgid "a"\nmsgstr "b\n', "utf-8")
     with pytest.raises(CatalogError, match=r"^locales/es/LC_MESSAGES/vote\.po"):
         load_review(desk, "vote", "es")
+
+
+# --- tables, errors, the previous translation (second run) -----------------------------------
+
+TABLES = """---
+title: Results
+published: 2024-08-19
+language: en
+status: ready
+---
+The results came in.
+
+| Town | Turnout |
+|---|---|
+| Vila | Half |
+| Mar | Most |
+
+Then a pause.
+
+| Party | Seats |
+|---|---|
+| Blue | Few |
+"""
+
+
+def test_a_table_is_one_block_read_row_by_row_and_two_tables_stay_apart(
+    project: Project,
+) -> None:
+    machine_drafted(project, "results", TABLES)
+    view = load_review(project, "results", "es")
+    assert [(b.kind, b.context, [r.msgid for r in b.rows]) for b in view.blocks] == [
+        ("front matter", "", ["Results"]),
+        ("paragraph", "The results came in.", ["The results came in."]),
+        (
+            "table",
+            "Town | Turnout\nVila | Half\nMar | Most",
+            ["Town", "Turnout", "Vila", "Half", "Mar", "Most"],
+        ),
+        ("paragraph", "Then a pause.", ["Then a pause."]),
+        ("table", "Party | Seats\nBlue | Few", ["Party", "Seats", "Blue", "Few"]),
+    ]
+
+
+def test_a_row_has_errors_only_for_an_error_finding(desk: Project) -> None:
+    edit(desk, {COST: "Costó 5 millones de euros.", FIVE: "Costó 5 millones de euros"})
+    wrong, unpunctuated = row(desk, COST), row(desk, FIVE)
+    assert {f.severity for f in wrong.findings} == {"error"} and wrong.has_errors
+    assert {f.severity for f in unpunctuated.findings} == {"warning"}
+    assert not unpunctuated.has_errors
+
+
+def test_the_translation_before_the_source_changed_is_the_first_suggestion(
+    desk: Project,
+) -> None:
+    edit(desk, {FIVE: "Costó 5 millones de euros."})
+    text = STORY.replace(FIVE, "It cost 7 million euros.")
+    (desk.articles_dir / "vote.md").write_text(text, "utf-8")
+    extract(desk, ["vote"])
+    translation = Translation(desk, ["vote"], engine="pseudo")
+    translation.plan()
+    translation.run()  # a new machine draft fills the box
+    changed = row(desk, "It cost 7 million euros.")
+    first = changed.suggestions[0]
+    assert (first.kind, first.text) == ("previous", "Costó 5 millones de euros.")
+    assert first.diff == "It cost <del>5</del> <ins>7</ins> million euros."
+    assert (changed.machine, changed.draft) == ("pseudo", changed.msgstr) and changed.draft
+    reviewed = row(desk, "The vote")
+    assert reviewed.draft  # every machine-drafted row knows its draft; a site string has none
+    site = load_review(desk, SITE, "es")
+    assert all(r.draft == "" and r.machine == "" for r in site.rows())
