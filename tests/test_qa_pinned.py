@@ -526,3 +526,9 @@ def test_the_closing_punctuation_is_read_past_trailing_space_and_quotes() -> Non
     assert found("He left.", "Se fue.  ", check="punctuation") == []
     assert found("He said “no.”", "Dijo «no».", check="punctuation") == []
     assert found("He left.", "Se fue", check="punctuation") != []
+
+
+def test_a_regional_english_source_has_the_english_billion_too() -> None:
+    assert numbers("It cost $1.8 billion.", "Costó 1,8 billones.", "es-ES", "en-GB") == [
+        ("error", "“billones” is a million million in Spanish: a billion is “mil millones”")
+    ]
