@@ -7,6 +7,7 @@ A site build reaches these only through their happy path; here each branch is pi
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import subprocess
 import time
@@ -519,3 +520,58 @@ def test_templates_without_a_cache_folder_write_no_bytecode(
     monkeypatch.chdir(tmp_path)
     environment().get_template("root.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_publish_records_itself_when_it_wrote_or_removed_anything(project: Project) -> None:
+    from workflow.audit import read_log
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    extract(project, [])
+    out = project.root / "public"
+    build(project, out)
+    build(project, out)  # nothing to do: nothing recorded
+    project.article_path("mercado-central").unlink()  # only removals this time
+    removed = build(project, out)
+    assert removed.removed and not [
+        w for w in removed.written if w.endswith("index.html") and "mercado" in w
+    ]
+    events = [e.detail for e in read_log(project.root) if e.event == "publish"]
+    assert len(events) == 2 and events[1]["removed"] == len(removed.removed)
+
+
+def test_a_publish_with_nothing_changed_reads_no_article_and_says_what_the_last_said(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    build_module = importlib.import_module("workflow.publish.build")
+    extract(project, [])
+    out = project.root / "public"
+    first = build(project, out)
+
+    def no_collect(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged site was collected again")
+
+    monkeypatch.setattr(build_module, "collect", no_collect)
+    again = build(project, out)
+    assert (again.written, again.removed, again.pages) == ([], [], first.pages)
+    assert again.interface_missing == first.interface_missing
+
+
+def test_a_languages_feed_is_known_by_its_front_page(project: Project) -> None:
+    import xml.etree.ElementTree as ET
+
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    extract(project, [])
+    out = project.root / "public"
+    build(project, out)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(out / "es" / "feed.xml").getroot()
+    front = "https://harbour-review.example.org/es/"
+    assert feed.findtext(f"{atom}id") == front
+    links = {link.get("rel"): link.get("href") for link in feed.findall(f"{atom}link")}
+    assert links == {"alternate": front, "self": front + "feed.xml"}
