@@ -412,9 +412,7 @@ def test_build_refuses_a_site_that_fails_its_checks(
     import workflow.publish.pages as pages
 
     extract(project, [])
-    monkeypatch.setattr(
-        pages, "alternates", lambda versions: [{"hreflang": "en", "url": BASE}]
-    )
+    monkeypatch.setattr(pages, "alternates", lambda versions: [{"hreflang": "en", "url": BASE}])
     with pytest.raises(PublishError, match="the site fails its checks"):
         build(project, project.root / "public")
     assert not (project.root / "public" / "en" / SLUG).exists()
