@@ -476,3 +476,30 @@ def test_the_translation_before_the_source_changed_is_the_first_suggestion(
     assert reviewed.draft  # every machine-drafted row knows its draft; a site string has none
     site = load_review(desk, SITE, "es")
     assert all(r.draft == "" and r.machine == "" for r in site.rows())
+
+
+def test_an_article_that_opens_with_a_table(project: Project) -> None:
+    opening = TABLES.replace("The results came in.\n\n", "", 1)
+    machine_drafted(project, "results", opening)
+    kinds = [b.kind for b in load_review(project, "results", "es").blocks]
+    assert kinds == ["front matter", "table", "paragraph", "table"]
+
+
+def test_a_memory_match_saying_what_the_previous_translation_says_is_not_offered_twice(
+    desk: Project,
+) -> None:
+    edit(desk, {COST: "Costó millones.", FIVE: "Costó millones."})
+    other = STORY.replace("title: The vote", "title: Other").split("---\n", 2)
+    body = "It cost 9 million euros in all.\n"
+    machine_drafted(desk, "other", f"---\n{other[1]}---\n{body}")
+    edit(desk, {"It cost 9 million euros in all.": "Costó 9 millones en total."}, slug="other")
+    (desk.articles_dir / "vote.md").write_text(STORY.replace(FIVE, "It cost 7 million euros."))
+    extract(desk, ["vote"])
+    translation = Translation(desk, ["vote"], engine="pseudo")
+    translation.plan()
+    translation.run()  # a new draft: the old translation becomes the "previous" one
+    found = row(desk, "It cost 7 million euros.").suggestions
+    assert [(s.kind, s.text) for s in found if s.kind != "machine"] == [
+        ("previous", "Costó millones."),
+        ("memory", "Costó 9 millones en total."),
+    ]
