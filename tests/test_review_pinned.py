@@ -503,3 +503,13 @@ def test_a_memory_match_saying_what_the_previous_translation_says_is_not_offered
         ("previous", "Costó millones."),
         ("memory", "Costó 9 millones en total."),
     ]
+
+
+def test_a_previous_translation_without_a_previous_source_has_no_diff(desk: Project) -> None:
+    path = desk.catalog_path("vote", ES)
+    po = read_catalog(path)
+    entry = next(e for e in po if e.msgid == FIVE)
+    entry.tcomment = "workflow: previous translation: Costó cinco millones."  # by hand
+    write_catalog(po, path)
+    first = row(desk, FIVE).suggestions[0]
+    assert (first.kind, first.text, first.diff) == ("previous", "Costó cinco millones.", "")
