@@ -575,3 +575,48 @@ def test_a_languages_feed_is_known_by_its_front_page(project: Project) -> None:
     assert feed.findtext(f"{atom}id") == front
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{atom}link")}
     assert links == {"alternate": front, "self": front + "feed.xml"}
+
+
+def test_a_source_that_was_itself_translated_says_so_without_naming_nobody(
+    project: Project,
+) -> None:
+    from workflow.publish.labels import label
+
+    english = strings.CatalogTranslations({})
+    path = project.article_path("mercado-central")
+    path.write_text(path.read_text().replace("language: es", "language: es\ntranslated_from: ca"))
+    version, site = made(project, reviewers=("ana",))
+    source = site.sources["mercado-central"]
+    original = Version(
+        source.slug, source.meta.language, source.meta, "", True, source.meta.language
+    )
+    assert (
+        label(original, site, english) == "Translated from the original in catalán."
+    )  # a Spanish page
+    ana, marta = site.people.display("ana"), site.people.display("marta")
+    assert label(version, site, english) == (
+        "The version in Spanish was translated from the original in Catalan. "
+        f"Translated by {ana} from the version in Spanish and approved by {marta} on "
+        "March 2, 2026."
+    )
+
+
+def test_a_remote_image_is_left_alone_and_one_of_unknown_size_gets_no_size(
+    project: Project, sample: Path
+) -> None:
+    from workflow.extract import extract
+    from workflow.publish import build
+
+    (sample / "articles" / "media" / "plain.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+    )
+    (sample / "articles" / "pics.md").write_text(
+        "---\ntitle: Pics\npublished: 2024-09-01\nlanguage: en\n---\n"
+        "![far](https://img.example.org/a.png) and ![near](media/plain.svg)\n"
+    )
+    extract(project, ["pics"])
+    out = project.root / "public"
+    build(project, out)
+    html = (out / "en" / "pics" / "index.html").read_text(encoding="utf-8")
+    assert '<img src="https://img.example.org/a.png" alt="far" />' in html
+    assert '<img src="../../media/plain.svg" alt="near" />' in html
