@@ -8,22 +8,15 @@ import re
 import click
 from rich.table import Table
 
-from workflow.cli.common import err, load_project, out
+from workflow.cli.common import err, format_option, load_project, out
 from workflow.errors import WorkflowError
 
 
 @click.command()
 @click.option("--since", metavar="YYYY-MM", help="Only confirmations from this month on.")
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table for people, or JSON for scripts.",
-)
+@format_option
 @click.pass_context
-def report(ctx: click.Context, since: str | None, form: str) -> None:
+def report(ctx: click.Context, since: str | None, fmt: str) -> None:
     """How much work machine drafts saved: per engine, language pair and month.
 
     From the audit log: each segment's first confirmation after machine
@@ -42,7 +35,7 @@ def report(ctx: click.Context, since: str | None, form: str) -> None:
     if since is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
         raise WorkflowError(f"--since {since!r}: give a month as YYYY-MM, for example 2026-01")
     rows = quality_report(load_project(ctx).root, since)
-    if form == "json":
+    if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
