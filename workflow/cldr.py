@@ -3,7 +3,8 @@
 Quotation marks are carried here (CLDR 45 delimiters, checked against
 cldr-json for de, fr, it, es, ca and pt): Babel ships no delimiter data.
 Decimal symbols come from Babel's CLDR number data, region included
-(``es`` writes ``2,5``, ``es-MX`` writes ``2.5``).
+(``es`` writes ``2,5``, ``es-MX`` writes ``2.5``), and so do the English language
+names findings use.
 """
 
 from __future__ import annotations
@@ -49,6 +50,3 @@ def english_name(tag: str) -> str:
         return Locale.parse(tag, sep="-").english_name or tag
     except (ValueError, LookupError, UnknownLocaleError):
         return tag
-
-
-# END

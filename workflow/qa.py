@@ -55,11 +55,15 @@ class Finding:
 
     @property
     def message(self) -> str:
-        """In English; a ``language`` parameter (a tag in the data) reads as its name."""
+        """In English (the desk words it in the interface language: ``web.labels.finding``)."""
+        return self.template % self.named(english_name)
+
+    def named(self, name: Callable[[str], str]) -> dict[str, str]:
+        """The parameters, a ``language`` one (a tag in the data) given as ``name`` calls it."""
         params = dict(self.params)
         if "language" in params:
-            params["language"] = english_name(params["language"])
-        return self.template % params
+            params["language"] = name(params["language"])
+        return params
 
     def __str__(self) -> str:
         return f"{self.severity} {self.check}: {self.message}"

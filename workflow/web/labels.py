@@ -145,10 +145,7 @@ def kind(name: str, context: str = "") -> str:
 
 def finding(item: Finding) -> str:
     """A QA finding's message in the interface language (a language named in it too)."""
-    params = dict(item.params)
-    if "language" in params:
-        params["language"] = language_name(params["language"])
-    return gettext(item.template, **params)
+    return gettext(item.template, **item.named(language_name))
 
 
 def placeholder(description: str) -> str:
