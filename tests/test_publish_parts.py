@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import os
 import subprocess
 import time
@@ -23,10 +24,11 @@ from workflow.audit import Event, record_all
 from workflow.catalog import provenance
 from workflow.errors import PublishError
 from workflow.executor import InProcess
+from workflow.extract import extract
 from workflow.languages import parse_language
 from workflow.project import Project
+from workflow.publish import build, strings
 from workflow.publish import markdown as markdown_module
-from workflow.publish import strings
 from workflow.publish.markdown import EMPTY, MarkdownCache, body_key, markdown_parser
 from workflow.publish.model import Site, Version, _ChangeDates
 from workflow.segment import Segment
@@ -302,6 +304,20 @@ def test_a_source_git_ignores_has_no_commit_date(project: Project) -> None:
 # --- pages, feeds and the output folder ---------------------------------------------------
 
 
+def published(project: Project, *slugs: str) -> Path:
+    """The named articles (every one, if none is named) extracted and the site built into
+    ``public``."""
+    extract(project, list(slugs))
+    out = project.root / "public"
+    build(project, out)
+    return out
+
+
+def structured_data(html: str) -> str:
+    """A page's JSON-LD script, as written."""
+    return html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+
+
 @pytest.mark.parametrize(
     ("tag", "code"),
     [
@@ -316,19 +332,14 @@ def test_a_source_git_ignores_has_no_commit_date(project: Project) -> None:
 def test_news_sitemaps_name_chinese_by_script_and_other_languages_by_iso_639(
     tag: str, code: str
 ) -> None:
-    from workflow.languages import parse_language
     from workflow.publish.feeds import news_language
 
     assert news_language(parse_language(tag)) == code
 
 
 def test_the_root_page_speaks_the_first_configured_language(project: Project) -> None:
-    from workflow.extract import extract
-    from workflow.publish import build
 
-    extract(project, [])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project)
     root = (out / "index.html").read_text(encoding="utf-8")
     first = project.config.languages[0].tag
     assert f'<html lang="{first}"' in root
@@ -337,12 +348,8 @@ def test_the_root_page_speaks_the_first_configured_language(project: Project) ->
 
 
 def test_a_page_to_remove_that_is_gone_already_is_no_failure(project: Project) -> None:
-    from workflow.extract import extract
-    from workflow.publish import build
 
-    extract(project, [])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project)
     (out / "es" / "mercado-central" / "index.html").unlink()  # deleted by hand meanwhile
     project.article_path("mercado-central").unlink()  # and the article withdrawn
     result = build(project, out)
@@ -378,7 +385,6 @@ def test_bodies_are_rendered_on_the_executor_given(project: Project) -> None:
 
 def made(project: Project, **fields: object) -> tuple[Version, Site]:
     """The Spanish sample article's English translation, made as ``fields`` say."""
-    from workflow.languages import parse_language
     from workflow.people import People
 
     article = project.article("mercado-central")
@@ -417,12 +423,8 @@ def test_a_translation_says_who_made_it_from_what_and_when(project: Project) -> 
 
 
 def test_an_index_page_links_its_stylesheet_one_folder_up(project: Project) -> None:
-    from workflow.extract import extract
-    from workflow.publish import build
 
-    extract(project, [])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project)
     index = (out / "es" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../static/site.css">' in index
     assert '<link rel="icon" href="../favicon.svg" type="image/svg+xml">' in index
@@ -431,8 +433,6 @@ def test_an_index_page_links_its_stylesheet_one_folder_up(project: Project) -> N
 def test_a_site_is_published_into_a_folder_whose_parents_do_not_exist_yet(
     project: Project,
 ) -> None:
-    from workflow.extract import extract
-    from workflow.publish import build
 
     extract(project, [])
     out = project.root / "build" / "www" / "site"
@@ -458,23 +458,17 @@ def test_an_svgs_size_comes_from_its_width_and_height_else_its_view_box(tmp_path
 def test_an_articles_structured_data_is_exact_and_safe_in_a_script(
     project: Project, sample: Path
 ) -> None:
-    import json as json_module
-
-    from workflow.extract import extract
-    from workflow.publish import build
 
     (sample / "articles" / "tom.md").write_text(
         "---\ntitle: Tom & Jerry <live> in Málaga\npublished: 2024-09-01\nlanguage: en\n---\n"
         "Text.\n"
     )
-    extract(project, ["tom"])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project, "tom")
     html = (out / "en" / "tom" / "index.html").read_text(encoding="utf-8")
-    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    script = structured_data(html)
     assert "\\u0026" in script and "\\u003c" in script and "\\u003e" in script
     assert "<" not in script and "&" not in script and "Málaga" in script  # not \\u00e1
-    data = json_module.loads(script)
+    data = json.loads(script)
     url = "https://harbour-review.example.org/en/tom/"
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["@id"] == data["url"] == url
@@ -486,11 +480,8 @@ def test_an_articles_structured_data_is_exact_and_safe_in_a_script(
 def test_a_translations_structured_data_is_modified_when_it_was_approved(
     project: Project,
 ) -> None:
-    import json as json_module
 
     from tests.test_publish import review_and_approve
-    from workflow.extract import extract
-    from workflow.publish import build
     from workflow.release import read_release, release_path
 
     extract(project, [])
@@ -498,11 +489,11 @@ def test_a_translations_structured_data_is_modified_when_it_was_approved(
     out = project.root / "public"
     build(project, out)
     html = (out / "es" / SLUG / "index.html").read_text(encoding="utf-8")
-    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    script = structured_data(html)
     release = read_release(release_path(project, SLUG, parse_language("es")))
     assert release is not None
     modified = dt.datetime.fromisoformat(release.approved_at).isoformat()
-    assert json_module.loads(script)["dateModified"] == modified
+    assert json.loads(script)["dateModified"] == modified
 
 
 def test_collecting_without_a_build_memory_reads_every_article(project: Project) -> None:
@@ -524,12 +515,8 @@ def test_templates_without_a_cache_folder_write_no_bytecode(
 
 def test_a_publish_records_itself_when_it_wrote_or_removed_anything(project: Project) -> None:
     from workflow.audit import read_log
-    from workflow.extract import extract
-    from workflow.publish import build
 
-    extract(project, [])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project)
     build(project, out)  # nothing to do: nothing recorded
     project.article_path("mercado-central").unlink()  # only removals this time
     removed = build(project, out)
@@ -543,8 +530,6 @@ def test_a_publish_records_itself_when_it_wrote_or_removed_anything(project: Pro
 def test_a_publish_with_nothing_changed_reads_no_article_and_says_what_the_last_said(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workflow.extract import extract
-    from workflow.publish import build
 
     build_module = importlib.import_module("workflow.publish.build")
     extract(project, [])
@@ -563,12 +548,7 @@ def test_a_publish_with_nothing_changed_reads_no_article_and_says_what_the_last_
 def test_a_languages_feed_is_known_by_its_front_page(project: Project) -> None:
     import xml.etree.ElementTree as ET
 
-    from workflow.extract import extract
-    from workflow.publish import build
-
-    extract(project, [])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project)
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.parse(out / "es" / "feed.xml").getroot()
     front = "https://harbour-review.example.org/es/"
@@ -604,8 +584,6 @@ def test_a_source_that_was_itself_translated_says_so_without_naming_nobody(
 def test_a_remote_image_is_left_alone_and_one_of_unknown_size_gets_no_size(
     project: Project, sample: Path
 ) -> None:
-    from workflow.extract import extract
-    from workflow.publish import build
 
     (sample / "articles" / "media" / "plain.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"></svg>'
@@ -614,9 +592,7 @@ def test_a_remote_image_is_left_alone_and_one_of_unknown_size_gets_no_size(
         "---\ntitle: Pics\npublished: 2024-09-01\nlanguage: en\n---\n"
         "![far](https://img.example.org/a.png) and ![near](media/plain.svg)\n"
     )
-    extract(project, ["pics"])
-    out = project.root / "public"
-    build(project, out)
+    out = published(project, "pics")
     html = (out / "en" / "pics" / "index.html").read_text(encoding="utf-8")
     assert '<img src="https://img.example.org/a.png" alt="far" />' in html
     assert '<img src="../../media/plain.svg" alt="near" />' in html
