@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -66,17 +67,33 @@ def sent_form(project: Project, msgid: str, slug: str = "harbour-rebuilt") -> st
     return Glossary().with_names(names).protect(msgid, "en", "es").text
 
 
+def translation(
+    project: Project,
+    engine: Any,
+    *slugs: str,
+    to: Sequence[str] = ("es",),
+    engines: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Translation:
+    """A run with ``engine`` as Apertium (and any other ``engines``), dated TODAY."""
+    import datetime as dt
+
+    return Translation(
+        project,
+        slugs,
+        to,
+        engines={"apertium": engine, **(engines or {})},
+        today=dt.date.fromisoformat(TODAY),
+        **options,
+    )
+
+
 def run(
     project: Project, engine: FakeEngine, *slugs: str, to: Sequence[str] = (), dry: bool = False
 ) -> Report:
-    import datetime as dt
-
-    engines = {"apertium": engine, "deepl": engine}
-    translation = Translation(
-        project, slugs, to, engines=engines, today=dt.date.fromisoformat(TODAY)
-    )
-    report = translation.plan()
-    return report if dry else translation.run()
+    work = translation(project, engine, *slugs, to=to, engines={"deepl": engine})
+    report = work.plan()
+    return report if dry else work.run()
 
 
 def entries(project: Project, slug: str, language: Language = ES) -> dict[str, polib.POEntry]:

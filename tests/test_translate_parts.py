@@ -5,7 +5,6 @@ reopened drafts, engine set-up and clean-up, and calls sent to a cluster."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
@@ -23,22 +22,11 @@ from workflow.languages import Language, parse_language
 from workflow.project import Project
 from workflow.translate import Translation
 
-from .test_translate import TODAY, FakeEngine, entries, review, run
+from .test_translate import TODAY, FakeEngine, entries, review, run, translation
 from .test_translate_pinned import ONE
 
 ES, CA = parse_language("es"), parse_language("ca")
 SLUG = "harbour-rebuilt"
-
-
-def translation(project: Project, engine: Any, *slugs: str, **kwargs: Any) -> Translation:
-    return Translation(
-        project,
-        slugs,
-        kwargs.pop("to", ["es"]),
-        engines={"apertium": engine, **kwargs.pop("engines", {})},
-        today=dt.date.fromisoformat(TODAY),
-        **kwargs,
-    )
 
 
 def audit(project: Project, kind: str) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ sentence too (``scripts/mutation translate``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from workflow.project import Project
 from workflow.translate import Translation
 
 from .fake_providers import FakeProviders, serve
-from .test_translate import FakeEngine, entries
+from .test_translate import FakeEngine, entries, translation
 
 ES = parse_language("es")
 ONE = """---
@@ -52,15 +51,9 @@ def test_a_segment_retried_alone_is_sent_with_its_language_pair(project: Project
         return [a.replace("<g1>", "") for a in answers] if len(texts) > 1 else answers
 
     engine.translate = flaky  # type: ignore[method-assign]
-    translation = Translation(
-        project,
-        ["harbour-rebuilt"],
-        ["es"],
-        engines={"apertium": engine},
-        today=dt.date(2026, 1, 2),
-    )
-    translation.plan()
-    report = translation.run()
+    work = translation(project, engine, "harbour-rebuilt")
+    work.plan()
+    report = work.run()
     assert report.attention == []
     alone = [p for p in pairs if p[0] == 1]
     assert alone and set(alone) == {(1, "en", "es")}
@@ -104,15 +97,9 @@ def test_an_empty_answer_is_named_in_the_report_and_noted_on_the_entry(project: 
     longest = max((m for m in found if "<" not in m), key=len)
     assert len(longest) > 61
     engine = FakeEngine(answer=lambda text: "" if text == longest else f"«{text}»")
-    translation = Translation(
-        project,
-        ["harbour-rebuilt"],
-        ["es"],
-        engines={"apertium": engine},
-        today=dt.date(2026, 1, 2),
-    )
-    translation.plan()
-    report = translation.run()
+    work = translation(project, engine, "harbour-rebuilt")
+    work.plan()
+    report = work.run()
     assert report.attention == [f"harbour-rebuilt [es] {longest[:60]!r}"]
     entry = entries(project, "harbour-rebuilt")[longest]
     assert entry.msgstr == ""
